@@ -1,0 +1,58 @@
+// What the callmatch CLI does on the wire: health checks, reflection listings and calls of any
+// API method with JSON in and out, through descriptors compiled into the binary.
+#ifndef CALLMATCH_SERVICES_CLI_RPC_H_
+#define CALLMATCH_SERVICES_CLI_RPC_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "grpcpp/channel.h"
+
+namespace callmatch::cli {
+
+struct CallOptions {
+  // Bearer secret sent as "authorization: Bearer <secret>"; empty sends none.
+  std::string credential;
+  // Consistency tokens to send ("x-consistency-token").
+  std::string consistency_token;
+  absl::Duration timeout = absl::Seconds(10);
+};
+
+// A channel to `address`; TLS when ca_file is set (the PEM root to trust).
+absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const std::string& address,
+                                                           const std::string& ca_file);
+
+// "SERVING", "NOT_SERVING", ... for `service` ("" for the server as a whole).
+absl::StatusOr<std::string> CheckHealth(grpc::Channel& channel, const std::string& service,
+                                        absl::Duration timeout);
+
+// The services the server lists through reflection (grpc.reflection.v1alpha).
+absl::StatusOr<std::vector<std::string>> ListServices(grpc::Channel& channel,
+                                                      absl::Duration timeout);
+
+// Full method name ("callmatch.v1.CampaignService.GetCampaign") for "CampaignService/GetCampaign",
+// "callmatch.v1.CampaignService/GetCampaign" or the full name itself; NOT_FOUND if unknown.
+absl::StatusOr<std::string> ResolveMethod(const std::string& text);
+
+// The result of a call: every response message as JSON, and the consistency token the server
+// returned, if any.
+struct CallResult {
+  std::vector<std::string> responses_json;
+  std::string consistency_token;
+};
+
+// Calls `method` (a full name from ResolveMethod) with the request given as JSON. Streaming
+// responses give several messages. Errors keep the server's code, message and field violations.
+absl::StatusOr<CallResult> CallJson(grpc::Channel& channel, const std::string& method,
+                                    const std::string& request_json, const CallOptions& options);
+
+// Every API method: "callmatch.v1.CampaignService.GetCampaign(GetCampaignRequest)".
+std::vector<std::string> ListApiMethods();
+
+}  // namespace callmatch::cli
+
+#endif  // CALLMATCH_SERVICES_CLI_RPC_H_

@@ -1,0 +1,76 @@
+// callmatch-server: runs one service of the platform (--service), reading its settings from
+// flags or, where a flag is not given, from CALLMATCH_* environment variables.
+#include <cstdio>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/time.h"
+#include "services/common/config.h"
+#include "services/common/log.h"
+#include "services/common/server.h"
+#include "services/server/modules.h"
+#include "services/store/store.h"
+
+ABSL_FLAG(std::string, service, callmatch::EnvOr("CALLMATCH_SERVICE", ""),
+          "Service to run: campaign, teleoperator, matching, contract, scoring or audit "
+          "[CALLMATCH_SERVICE]");
+ABSL_FLAG(std::string, listen_host, callmatch::EnvOr("CALLMATCH_LISTEN_HOST", "127.0.0.1"),
+          "Address to listen on; 0.0.0.0 for every interface [CALLMATCH_LISTEN_HOST]");
+ABSL_FLAG(int, port, callmatch::EnvIntOr("CALLMATCH_PORT", 0),
+          "Port to listen on; 0 picks a free one [CALLMATCH_PORT]");
+ABSL_FLAG(std::string, port_file, callmatch::EnvOr("CALLMATCH_PORT_FILE", ""),
+          "File to write the bound port to once listening [CALLMATCH_PORT_FILE]");
+ABSL_FLAG(std::string, redis, callmatch::EnvOr("CALLMATCH_REDIS_ADDR", "127.0.0.1:6379"),
+          "Redis address host:port [CALLMATCH_REDIS_ADDR]");
+ABSL_FLAG(int, redis_timeout_ms, callmatch::EnvIntOr("CALLMATCH_REDIS_TIMEOUT_MS", 2000),
+          "Timeout of one Redis command, in ms [CALLMATCH_REDIS_TIMEOUT_MS]");
+ABSL_FLAG(int, redis_connections, callmatch::EnvIntOr("CALLMATCH_REDIS_CONNECTIONS", 16),
+          "Redis connections kept at most [CALLMATCH_REDIS_CONNECTIONS]");
+ABSL_FLAG(std::string, tls_cert, callmatch::EnvOr("CALLMATCH_TLS_CERT", ""),
+          "PEM certificate: with --tls_key, the listener speaks TLS [CALLMATCH_TLS_CERT]");
+ABSL_FLAG(std::string, tls_key, callmatch::EnvOr("CALLMATCH_TLS_KEY", ""),
+          "PEM private key [CALLMATCH_TLS_KEY]");
+
+int main(int argc, char** argv) {
+  callmatch::BlockTerminationSignals();
+  absl::SetProgramUsageMessage(
+      "Runs one callmatch service. Example:\n  callmatch-server "
+      "--service=campaign --port=50051 --redis=127.0.0.1:6380");
+  absl::ParseCommandLine(argc, argv);
+
+  const std::string service = absl::GetFlag(FLAGS_service);
+  callmatch::SetLogComponent(service.empty() ? "server" : service);
+
+  auto redis = callmatch::store::ParseRedisAddress(absl::GetFlag(FLAGS_redis));
+  if (!redis.ok()) {
+    callmatch::LogError("bad --redis", {{"error", redis.status().ToString()}});
+    return 2;
+  }
+  redis->command_timeout = absl::Milliseconds(absl::GetFlag(FLAGS_redis_timeout_ms));
+  redis->max_connections = absl::GetFlag(FLAGS_redis_connections);
+  callmatch::store::StoreOptions store_options;
+  store_options.redis = *redis;
+  callmatch::store::Store store(store_options);
+
+  auto modules = callmatch::MakeModules(service, {.store = &store});
+  if (!modules.ok()) {
+    callmatch::LogError("bad --service", {{"error", modules.status().ToString()}});
+    return 2;
+  }
+
+  callmatch::ServerOptions options;
+  options.listen_host = absl::GetFlag(FLAGS_listen_host);
+  options.port = absl::GetFlag(FLAGS_port);
+  options.port_file = absl::GetFlag(FLAGS_port_file);
+  options.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
+  options.tls_key_file = absl::GetFlag(FLAGS_tls_key);
+  absl::Status status = callmatch::RunServer(options, *std::move(modules));
+  if (!status.ok()) {
+    callmatch::LogError("server failed", {{"error", status.ToString()}});
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,86 @@
+#include "services/server/modules.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "callmatch/v1/audit.grpc.pb.h"
+#include "callmatch/v1/campaign.grpc.pb.h"
+#include "callmatch/v1/contract.grpc.pb.h"
+#include "callmatch/v1/credential.grpc.pb.h"
+#include "callmatch/v1/matching.grpc.pb.h"
+#include "callmatch/v1/scoring.grpc.pb.h"
+#include "callmatch/v1/teleoperator.grpc.pb.h"
+#include "services/common/endpoints.h"
+
+namespace callmatch {
+namespace {
+
+namespace v1 = ::callmatch::v1;
+
+// A module whose services read and write the store: ready once Redis answers.
+//
+// The generated CallbackService base classes answer UNIMPLEMENTED for every method; services
+// register their implementations here as they are built.
+class StoreModule final : public ServiceModule {
+ public:
+  StoreModule(std::string name, store::Store* store) : name_(std::move(name)), store_(store) {}
+
+  // Registers the generated service class `Grpc` (e.g. v1::CampaignService) through `Impl`.
+  template <typename Grpc, typename Impl = typename Grpc::CallbackService>
+  StoreModule& Add() {
+    services_.push_back(std::make_unique<Impl>());
+    health_names_.push_back(Grpc::service_full_name());
+    return *this;
+  }
+
+  absl::string_view name() const override { return name_; }
+  std::vector<grpc::Service*> services() override {
+    std::vector<grpc::Service*> out;
+    for (auto& service : services_) out.push_back(service.get());
+    return out;
+  }
+  std::vector<std::string> health_names() const override { return health_names_; }
+
+  absl::Status WarmUp() override {
+    // Reading the stream tails proves Redis answers, and every partition stream is readable.
+    auto tails = store_->StreamTails();
+    return tails.ok() ? absl::OkStatus() : tails.status();
+  }
+
+ private:
+  std::string name_;
+  store::Store* store_;
+  std::vector<std::unique_ptr<grpc::Service>> services_;
+  std::vector<std::string> health_names_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::vector<std::unique_ptr<ServiceModule>>> MakeModules(absl::string_view service,
+                                                                        const Dependencies& deps) {
+  auto module = std::make_unique<StoreModule>(std::string(service), deps.store);
+  if (service == "campaign") {
+    module->Add<v1::CampaignService>();
+  } else if (service == "teleoperator") {
+    module->Add<v1::TeleoperatorService>();
+  } else if (service == "matching") {
+    module->Add<v1::MatchingService>();
+  } else if (service == "contract") {
+    module->Add<v1::ContractService>();
+  } else if (service == "scoring") {
+    module->Add<v1::ScoringService>();
+  } else if (service == "audit") {
+    module->Add<v1::AuditService>().Add<v1::CredentialService>();
+  } else {
+    std::vector<std::string> names;
+    for (const Endpoint& endpoint : Endpoints()) names.push_back(endpoint.name);
+    return absl::InvalidArgumentError(absl::StrCat(
+        "unknown service \"", service, "\"; expected one of ", absl::StrJoin(names, ", ")));
+  }
+  std::vector<std::unique_ptr<ServiceModule>> modules;
+  modules.push_back(std::move(module));
+  return modules;
+}
+
+}  // namespace callmatch

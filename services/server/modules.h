@@ -1,0 +1,29 @@
+// The six services of the platform, as modules the server binary can run (one per process in
+// deployment, chosen by --service).
+#ifndef CALLMATCH_SERVICES_SERVER_MODULES_H_
+#define CALLMATCH_SERVICES_SERVER_MODULES_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/statusor.h"
+#include "services/common/server.h"
+#include "services/store/store.h"
+
+namespace callmatch {
+
+// What the modules share in one process.
+struct Dependencies {
+  store::Store* store = nullptr;
+};
+
+// The modules of one service name (an Endpoints() name: campaign, teleoperator, matching,
+// contract, scoring, audit); INVALID_ARGUMENT for an unknown name.
+absl::StatusOr<std::vector<std::unique_ptr<ServiceModule>>> MakeModules(absl::string_view service,
+                                                                        const Dependencies& deps);
+
+}  // namespace callmatch
+
+#endif  // CALLMATCH_SERVICES_SERVER_MODULES_H_
