@@ -1,6 +1,7 @@
 // callmatch-server: runs one service of the platform (--service), reading its settings from
 // flags or, where a flag is not given, from CALLMATCH_* environment variables.
 #include <cstdio>
+#include <iostream>
 #include <string>
 
 #include "absl/flags/flag.h"
@@ -8,9 +9,13 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "services/common/auth.h"
 #include "services/common/config.h"
+#include "services/common/edge.h"
+#include "services/common/executor.h"
 #include "services/common/log.h"
 #include "services/common/server.h"
+#include "services/common/validation.h"
 #include "services/server/modules.h"
 #include "services/store/store.h"
 
@@ -31,8 +36,41 @@ ABSL_FLAG(int, redis_connections, callmatch::EnvIntOr("CALLMATCH_REDIS_CONNECTIO
           "Redis connections kept at most [CALLMATCH_REDIS_CONNECTIONS]");
 ABSL_FLAG(std::string, tls_cert, callmatch::EnvOr("CALLMATCH_TLS_CERT", ""),
           "PEM certificate: with --tls_key, the listener speaks TLS [CALLMATCH_TLS_CERT]");
+ABSL_FLAG(int, workers, callmatch::EnvIntOr("CALLMATCH_WORKERS", 16),
+          "Threads that run request handlers (they wait on Redis) [CALLMATCH_WORKERS]");
+ABSL_FLAG(std::string, bootstrap_operator, "",
+          "Issue a credential for this platform operator login, print it as JSON, and exit. Run "
+          "it on the server host: it needs only the Redis address");
 ABSL_FLAG(std::string, tls_key, callmatch::EnvOr("CALLMATCH_TLS_KEY", ""),
           "PEM private key [CALLMATCH_TLS_KEY]");
+
+namespace {
+
+// Issues the first operator credential, straight through the store (no server, no credential).
+int BootstrapOperator(const callmatch::CredentialStore& credentials, const std::string& login) {
+  callmatch::v1::Principal principal;
+  principal.set_kind(callmatch::v1::Principal::KIND_OPERATOR);
+  principal.set_id(login);
+  if (absl::Status valid = callmatch::ValidateId(login, "bootstrap_operator"); !valid.ok()) {
+    std::cerr << valid << std::endl;
+    return 2;
+  }
+  callmatch::store::WriteContext context;
+  context.actor.set_kind(callmatch::v1::Principal::KIND_SYSTEM);
+  context.actor.set_id("bootstrap");
+  context.method = "bootstrap_operator";  // no request_id: every run issues a new credential
+  auto issued = credentials.Issue(context, principal, "bootstrapped on the server host");
+  if (!issued.ok()) {
+    std::cerr << issued.status() << std::endl;
+    return 1;
+  }
+  std::cout << "{\"credential\":\"" << issued->credential.name() << "\",\"principal\":\""
+            << callmatch::PrincipalLabel(principal) << "\",\"secret\":\"" << issued->secret << "\"}"
+            << std::endl;
+  return 0;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   callmatch::BlockTerminationSignals();
@@ -55,7 +93,15 @@ int main(int argc, char** argv) {
   store_options.redis = *redis;
   callmatch::store::Store store(store_options);
 
-  auto modules = callmatch::MakeModules(service, {.store = &store});
+  callmatch::CredentialStore credentials(&store);
+  if (const std::string login = absl::GetFlag(FLAGS_bootstrap_operator); !login.empty()) {
+    return BootstrapOperator(credentials, login);
+  }
+
+  callmatch::Executor executor({.threads = absl::GetFlag(FLAGS_workers)});
+  callmatch::Edge edge(&credentials, &executor, /*follower=*/nullptr);
+  auto modules = callmatch::MakeModules(
+      service, {.store = &store, .credentials = &credentials, .edge = &edge});
   if (!modules.ok()) {
     callmatch::LogError("bad --service", {{"error", modules.status().ToString()}});
     return 2;

@@ -11,6 +11,7 @@
 #include "callmatch/v1/matching.grpc.pb.h"
 #include "callmatch/v1/scoring.grpc.pb.h"
 #include "callmatch/v1/teleoperator.grpc.pb.h"
+#include "services/audit/credential_service.h"
 #include "services/common/endpoints.h"
 
 namespace callmatch {
@@ -26,10 +27,12 @@ class StoreModule final : public ServiceModule {
  public:
   StoreModule(std::string name, store::Store* store) : name_(std::move(name)), store_(store) {}
 
-  // Registers the generated service class `Grpc` (e.g. v1::CampaignService) through `Impl`.
-  template <typename Grpc, typename Impl = typename Grpc::CallbackService>
-  StoreModule& Add() {
-    services_.push_back(std::make_unique<Impl>());
+  // Registers an implementation of the generated service `Grpc` (e.g. v1::CampaignService); by
+  // default its generated base, which answers UNIMPLEMENTED to every method.
+  template <typename Grpc>
+  StoreModule& Add(
+      std::unique_ptr<grpc::Service> impl = std::make_unique<typename Grpc::CallbackService>()) {
+    services_.push_back(std::move(impl));
     health_names_.push_back(Grpc::service_full_name());
     return *this;
   }
@@ -71,7 +74,8 @@ absl::StatusOr<std::vector<std::unique_ptr<ServiceModule>>> MakeModules(absl::st
   } else if (service == "scoring") {
     module->Add<v1::ScoringService>();
   } else if (service == "audit") {
-    module->Add<v1::AuditService>().Add<v1::CredentialService>();
+    module->Add<v1::AuditService>().Add<v1::CredentialService>(
+        std::make_unique<CredentialServiceImpl>(deps.edge, deps.credentials));
   } else {
     std::vector<std::string> names;
     for (const Endpoint& endpoint : Endpoints()) names.push_back(endpoint.name);

@@ -9,6 +9,8 @@
 #include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "services/common/auth.h"
+#include "services/common/edge.h"
 #include "services/common/server.h"
 #include "services/store/store.h"
 
@@ -17,6 +19,8 @@ namespace callmatch {
 // What the modules share in one process.
 struct Dependencies {
   store::Store* store = nullptr;
+  const CredentialStore* credentials = nullptr;
+  Edge* edge = nullptr;
 };
 
 // The modules of one service name (an Endpoints() name: campaign, teleoperator, matching,
