@@ -7,7 +7,8 @@
 #
 # Ports: Redis 6380; campaign 50051, teleoperator 50052, matching 50053, contract 50054,
 # scoring 50055, audit 50056 (override with CALLMATCH_REDIS_PORT and CALLMATCH_BASE_PORT).
-# State under var/: redis/ (the AOF), log/ (one file per process), run/ (pid files).
+# State under var/: redis/ (the AOF), log/ (one file per process), run/ (pid files), audit/ (the
+# audit trail's HMAC key and anchors, which belong outside Redis).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -54,6 +55,14 @@ start_redis() {
   echo "redis: started on 127.0.0.1:$redis_port (AOF, appendfsync always, data in var/redis)"
 }
 
+# The audit trail's HMAC key lives outside Redis, made once per installation.
+audit_key() {
+  mkdir -p "$var/audit"
+  if ! [ -s "$var/audit/key" ]; then
+    (umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$var/audit/key")
+  fi
+}
+
 start_service() {  # start_service NAME
   local name=$1 pidfile="$var/run/$1.pid"
   if alive "$pidfile"; then
@@ -62,6 +71,7 @@ start_service() {  # start_service NAME
   fi
   CALLMATCH_SERVICE="$name" CALLMATCH_PORT="$(port_of "$name")" \
     CALLMATCH_REDIS_ADDR="127.0.0.1:$redis_port" \
+    CALLMATCH_AUDIT_KEY_FILE="$var/audit/key" CALLMATCH_AUDIT_ANCHOR_FILE="$var/audit/anchors" \
     nohup "$server" >>"$var/log/$name.log" 2>&1 </dev/null &
   echo $! >"$pidfile"
   echo "$name: started on 127.0.0.1:$(port_of "$name") (log var/log/$name.log)"
@@ -80,6 +90,7 @@ wait_serving() {
 up() {
   deploy/setup.sh
   start_redis
+  audit_key
   for service in "${services[@]}"; do start_service "$service"; done
   export_addresses
   wait_serving

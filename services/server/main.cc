@@ -41,6 +41,12 @@ ABSL_FLAG(int, workers, callmatch::EnvIntOr("CALLMATCH_WORKERS", 16),
 ABSL_FLAG(std::string, bootstrap_operator, "",
           "Issue a credential for this platform operator login, print it as JSON, and exit. Run "
           "it on the server host: it needs only the Redis address");
+ABSL_FLAG(std::string, audit_key_file, callmatch::EnvOr("CALLMATCH_AUDIT_KEY_FILE", ""),
+          "audit: file holding the HMAC key that seals the audit trail (at least 32 bytes, hex "
+          "or raw), kept outside Redis [CALLMATCH_AUDIT_KEY_FILE]");
+ABSL_FLAG(std::string, audit_anchor_file, callmatch::EnvOr("CALLMATCH_AUDIT_ANCHOR_FILE", ""),
+          "audit: file anchoring the latest seal of each partition, on the audit service's own "
+          "volume [CALLMATCH_AUDIT_ANCHOR_FILE]");
 ABSL_FLAG(std::string, tls_key, callmatch::EnvOr("CALLMATCH_TLS_KEY", ""),
           "PEM private key [CALLMATCH_TLS_KEY]");
 
@@ -101,9 +107,13 @@ int main(int argc, char** argv) {
   callmatch::Executor executor({.threads = absl::GetFlag(FLAGS_workers)});
   callmatch::Edge edge(&credentials, &executor, /*follower=*/nullptr);
   auto modules = callmatch::MakeModules(
-      service, {.store = &store, .credentials = &credentials, .edge = &edge});
+      service, {.store = &store,
+                .credentials = &credentials,
+                .edge = &edge,
+                .audit = {.key_file = absl::GetFlag(FLAGS_audit_key_file),
+                          .anchor_file = absl::GetFlag(FLAGS_audit_anchor_file)}});
   if (!modules.ok()) {
-    callmatch::LogError("bad --service", {{"error", modules.status().ToString()}});
+    callmatch::LogError("cannot start the service", {{"error", modules.status().ToString()}});
     return 2;
   }
 

@@ -4,14 +4,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "callmatch/v1/audit.grpc.pb.h"
 #include "callmatch/v1/campaign.grpc.pb.h"
 #include "callmatch/v1/contract.grpc.pb.h"
-#include "callmatch/v1/credential.grpc.pb.h"
 #include "callmatch/v1/matching.grpc.pb.h"
 #include "callmatch/v1/scoring.grpc.pb.h"
 #include "callmatch/v1/teleoperator.grpc.pb.h"
-#include "services/audit/credential_service.h"
 #include "services/common/endpoints.h"
 
 namespace callmatch {
@@ -74,8 +71,12 @@ absl::StatusOr<std::vector<std::unique_ptr<ServiceModule>>> MakeModules(absl::st
   } else if (service == "scoring") {
     module->Add<v1::ScoringService>();
   } else if (service == "audit") {
-    module->Add<v1::AuditService>().Add<v1::CredentialService>(
-        std::make_unique<CredentialServiceImpl>(deps.edge, deps.credentials));
+    absl::StatusOr<std::unique_ptr<ServiceModule>> audit =
+        MakeAuditModule(deps.audit, deps.store, deps.edge, deps.credentials);
+    if (!audit.ok()) return audit.status();
+    std::vector<std::unique_ptr<ServiceModule>> modules;
+    modules.push_back(*std::move(audit));
+    return modules;
   } else {
     std::vector<std::string> names;
     for (const Endpoint& endpoint : Endpoints()) names.push_back(endpoint.name);

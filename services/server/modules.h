@@ -9,6 +9,7 @@
 #include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "services/audit/audit_service.h"
 #include "services/common/auth.h"
 #include "services/common/edge.h"
 #include "services/common/server.h"
@@ -21,6 +22,7 @@ struct Dependencies {
   store::Store* store = nullptr;
   const CredentialStore* credentials = nullptr;
   Edge* edge = nullptr;
+  AuditModuleOptions audit;
 };
 
 // The modules of one service name (an Endpoints() name: campaign, teleoperator, matching,

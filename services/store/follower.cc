@@ -6,6 +6,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "services/store/partition.h"
+#include "services/store/stream.h"
 
 namespace callmatch::store {
 namespace {
@@ -143,38 +144,21 @@ void ChangeFollower::Loop() {
         auto found = partition_of_key.find(Text(*stream.element[0]));
         if (found == partition_of_key.end()) continue;
         const int partition = found->second;
-        const redisReply& entries = *stream.element[1];
-        for (size_t e = 0; e < entries.elements; ++e) {
-          const redisReply& entry = *entries.element[e];
-          if (entry.type != REDIS_REPLY_ARRAY || entry.elements != 2 ||
-              entry.element[0]->type != REDIS_REPLY_STRING) {
-            continue;
-          }
-          const std::string id(Text(*entry.element[0]));
-          const redisReply& fields = *entry.element[1];
-          bool parsed = false;
-          callmatch::v1::AuditEvent event;
-          if (fields.type == REDIS_REPLY_ARRAY) {
-            for (size_t f = 0; f + 1 < fields.elements; f += 2) {
-              const redisReply& name = *fields.element[f];
-              const redisReply& value = *fields.element[f + 1];
-              if (name.type == REDIS_REPLY_STRING && Text(name) == "e" &&
-                  value.type == REDIS_REPLY_STRING) {
-                parsed = event.ParseFromArray(value.str, static_cast<int>(value.len));
-                break;
-              }
-            }
-          }
-          if (parsed) {
-            event.set_id(id);
-            event.set_partition(partition);
-            handler_(event);
-          }
+        absl::StatusOr<std::vector<StreamEntry>> entries = ParseStreamEntries(*stream.element[1]);
+        if (!entries.ok()) {
           absl::MutexLock lock(&mu_);
-          applied_[partition] = id;  // advance past an unreadable entry too
-          if (!parsed) {
-            last_error_ = absl::DataLossError(absl::StrCat(
-                "change event ", partition, "/", id, " has no parsable field \"e\"; skipped"));
+          last_error_ = entries.status();
+          continue;
+        }
+        for (const StreamEntry& entry : *entries) {
+          std::optional<callmatch::v1::AuditEvent> event = ChangeEventOf(entry, partition);
+          if (event.has_value()) handler_(*event);
+          absl::MutexLock lock(&mu_);
+          applied_[partition] = entry.id;  // advance past an unreadable entry too
+          if (!event.has_value()) {
+            last_error_ =
+                absl::DataLossError(absl::StrCat("change event ", partition, "/", entry.id,
+                                                 " has no parsable field \"e\"; skipped"));
           }
         }
       }

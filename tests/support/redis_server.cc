@@ -133,6 +133,32 @@ absl::Status RedisServer::Stop() {
   return code.ok() ? absl::OkStatus() : code.status();
 }
 
+absl::Status RedisServer::Command(const std::vector<std::string>& args) {
+  timeval timeout = {.tv_sec = 2, .tv_usec = 0};
+  redisContext* context = redisConnectWithTimeout(kHost, port_, timeout);
+  if (context == nullptr || context->err != 0) {
+    if (context != nullptr) redisFree(context);
+    return absl::UnavailableError(absl::StrCat("cannot reach redis on port ", port_));
+  }
+  std::vector<const char*> argv;
+  std::vector<size_t> lengths;
+  for (const std::string& arg : args) {
+    argv.push_back(arg.data());
+    lengths.push_back(arg.size());
+  }
+  auto* reply = static_cast<redisReply*>(
+      redisCommandArgv(context, static_cast<int>(args.size()), argv.data(), lengths.data()));
+  absl::Status status;
+  if (reply == nullptr) {
+    status = absl::UnavailableError("no reply");
+  } else if (reply->type == REDIS_REPLY_ERROR) {
+    status = absl::InternalError(std::string(reply->str, reply->len));
+  }
+  if (reply != nullptr) freeReplyObject(reply);
+  redisFree(context);
+  return status;
+}
+
 absl::Status RedisServer::Pause() {
   if (!running()) return absl::FailedPreconditionError("redis-server is not running");
   if (absl::Status status = process_.Signal(SIGSTOP); !status.ok()) return status;

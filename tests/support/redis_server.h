@@ -16,6 +16,7 @@
 #define CALLMATCH_TESTS_SUPPORT_REDIS_SERVER_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "tests/support/process.h"
@@ -37,6 +38,10 @@ class RedisServer {
   // SIGSTOP / SIGCONT: while paused the port accepts connections but nothing is answered.
   absl::Status Pause();
   absl::Status Resume();
+
+  // Runs one command on the server (as someone with direct access to Redis would); an error
+  // reply is an error status.
+  absl::Status Command(const std::vector<std::string>& args);
 
   bool running() { return process_.Running(); }
   // The port, 0 before the first Start.

@@ -1,9 +1,11 @@
 #include "tests/support/service_process.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -32,6 +34,15 @@ absl::Status ServiceProcess::Start(const std::string& server_binary, const std::
                                    absl::StrCat("--redis=", redis_address),
                                    "--redis_timeout_ms=300"};
   argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
+  if (service == "audit" &&
+      std::none_of(extra_flags.begin(), extra_flags.end(), [](const std::string& flag) {
+        return absl::StartsWith(flag, "--audit_key_file");
+      })) {
+    const std::string key_file = absl::StrCat(dir, "/audit.key");
+    if (ReadFile(key_file).empty()) std::ofstream(key_file) << std::string(64, 'a') << "\n";
+    argv.push_back(absl::StrCat("--audit_key_file=", key_file));
+    argv.push_back(absl::StrCat("--audit_anchor_file=", dir, "/audit.anchors"));
+  }
   if (absl::Status started = process_.Start(argv, {}, log_); !started.ok()) return started;
   const absl::Time deadline = absl::Now() + absl::Seconds(20);
   while (absl::Now() < deadline) {

@@ -21,7 +21,9 @@ namespace callmatch::test_support {
 class ServiceProcess {
  public:
   // Starts `server_binary --service=<service>` against Redis at `redis_address`, logging to
-  // <dir>/<service>.log, and waits (up to 20 s) until it reports its port.
+  // <dir>/<service>.log, and waits (up to 20 s) until it reports its port. The audit service
+  // gets a fresh key in <dir>/audit.key and its anchors in <dir>/audit.anchors unless
+  // `extra_flags` name others.
   absl::Status Start(const std::string& server_binary, const std::string& service,
                      const std::string& redis_address, const std::string& dir,
                      const std::vector<std::string>& extra_flags = {});

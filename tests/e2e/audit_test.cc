@@ -1,9 +1,11 @@
-// Credentials end to end: the operator bootstrap on the server host, then issue, use and revoke
-// through a running audit server, and what each kind of principal may do.
+// The audit process end to end: the operator bootstrap on the server host; credentials issued,
+// used and revoked, and what each kind of principal may do; the sealed trail, verified, then
+// tampered with directly in Redis.
 #include <memory>
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "services/cli/rpc.h"
 #include "services/common/errors.h"
@@ -27,7 +29,7 @@ std::string JsonField(const std::string& json, const std::string& field) {
   return json.substr(begin + key.size(), end - begin - key.size());
 }
 
-class CredentialsTest : public ::testing::Test {
+class AuditProcessTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new std::string(*test_support::MakeTempDir("callmatch-credentials"));
@@ -52,15 +54,17 @@ class CredentialsTest : public ::testing::Test {
     delete operator_secret_;
   }
 
-  // Calls a CredentialService method with `secret` as the bearer credential.
+  // Calls a method ("CredentialService.WhoAmI"; CredentialService if no service is named) with
+  // `secret` as the bearer credential.
   absl::StatusOr<std::string> CallAs(const std::string& secret, const std::string& method,
                                      const std::string& json) {
     auto channel = cli::MakeChannel(audit_->address(), "");
     if (!channel.ok()) return channel.status();
     cli::CallOptions options;
     options.credential = secret;
-    auto result = cli::CallJson(**channel, absl::StrCat("callmatch.v1.CredentialService.", method),
-                                json, options);
+    const std::string service = method.find('.') == std::string::npos ? "CredentialService." : "";
+    auto result =
+        cli::CallJson(**channel, absl::StrCat("callmatch.v1.", service, method), json, options);
     if (!result.ok()) return result.status();
     return result->responses_json.empty() ? "" : result->responses_json[0];
   }
@@ -74,25 +78,38 @@ class CredentialsTest : public ::testing::Test {
     return issued.ok() ? *issued : "";
   }
 
+  // Polls VerifyChain until every event is sealed (the sealer runs in the background); the last
+  // answer.
+  std::string AwaitSealedChain() {
+    std::string last;
+    for (int i = 0; i < 100; ++i) {
+      auto verified = CallAs(*operator_secret_, "AuditService.VerifyChain", "{}");
+      last = verified.ok() ? *verified : verified.status().ToString();
+      if (verified.ok() && verified->rfind("{\"ok\":true", 0) == 0) return last;
+      absl::SleepFor(absl::Milliseconds(100));
+    }
+    return last;
+  }
+
   static std::string* dir_;
   static RedisServer* redis_;
   static ServiceProcess* audit_;
   static std::string* operator_secret_;
 };
 
-std::string* CredentialsTest::dir_ = nullptr;
-RedisServer* CredentialsTest::redis_ = nullptr;
-ServiceProcess* CredentialsTest::audit_ = nullptr;
-std::string* CredentialsTest::operator_secret_ = nullptr;
+std::string* AuditProcessTest::dir_ = nullptr;
+RedisServer* AuditProcessTest::redis_ = nullptr;
+ServiceProcess* AuditProcessTest::audit_ = nullptr;
+std::string* AuditProcessTest::operator_secret_ = nullptr;
 
-TEST_F(CredentialsTest, BootstrappedOperatorIsAnOperator) {
+TEST_F(AuditProcessTest, BootstrappedOperatorIsAnOperator) {
   auto who = CallAs(*operator_secret_, "WhoAmI", "{}");
   ASSERT_TRUE(who.ok()) << who.status();
   EXPECT_EQ(JsonField(*who, "kind"), "KIND_OPERATOR");
   EXPECT_EQ(JsonField(*who, "id"), "root");
 }
 
-TEST_F(CredentialsTest, MissingMalformedOrUnknownCredentialIsUnauthenticated) {
+TEST_F(AuditProcessTest, MissingMalformedOrUnknownCredentialIsUnauthenticated) {
   for (const std::string& secret :
        {std::string(), std::string("not-a-credential"),
         absl::StrCat("cm_00aaaaaaaaaaaaaaaaaa_", std::string(64, 'b')),
@@ -104,7 +121,7 @@ TEST_F(CredentialsTest, MissingMalformedOrUnknownCredentialIsUnauthenticated) {
   }
 }
 
-TEST_F(CredentialsTest, IssuedCredentialActsAsItsPrincipalAndOnlyOperatorsManageCredentials) {
+TEST_F(AuditProcessTest, IssuedCredentialActsAsItsPrincipalAndOnlyOperatorsManageCredentials) {
   const std::string issued = Issue("KIND_CLIENT", "acme", "issue-acme-1");
   const std::string client_secret = JsonField(issued, "secret");
   ASSERT_FALSE(client_secret.empty()) << issued;
@@ -134,7 +151,7 @@ TEST_F(CredentialsTest, IssuedCredentialActsAsItsPrincipalAndOnlyOperatorsManage
   EXPECT_EQ(listed->find("secret"), std::string::npos) << "a listing never shows secrets";
 }
 
-TEST_F(CredentialsTest, RevokedCredentialIsRefusedOnTheNextCall) {
+TEST_F(AuditProcessTest, RevokedCredentialIsRefusedOnTheNextCall) {
   const std::string issued = Issue("KIND_TELEOPERATOR", "t-1", "issue-t1");
   const std::string secret = JsonField(issued, "secret");
   ASSERT_TRUE(CallAs(secret, "WhoAmI", "{}").ok());
@@ -150,7 +167,7 @@ TEST_F(CredentialsTest, RevokedCredentialIsRefusedOnTheNextCall) {
   EXPECT_NE(who.status().message().find("revoked"), absl::string_view::npos);
 }
 
-TEST_F(CredentialsTest, RetriedIssueReturnsTheSameCredentialWithoutItsSecret) {
+TEST_F(AuditProcessTest, RetriedIssueReturnsTheSameCredentialWithoutItsSecret) {
   const std::string first = Issue("KIND_CLIENT", "globex", "issue-globex");
   const std::string again = Issue("KIND_CLIENT", "globex", "issue-globex");
   EXPECT_EQ(JsonField(first, "name"), JsonField(again, "name"));
@@ -163,7 +180,7 @@ TEST_F(CredentialsTest, RetriedIssueReturnsTheSameCredentialWithoutItsSecret) {
   EXPECT_EQ(reused.status().code(), absl::StatusCode::kAlreadyExists) << reused.status();
 }
 
-TEST_F(CredentialsTest, BadInputNamesTheField) {
+TEST_F(AuditProcessTest, BadInputNamesTheField) {
   auto bad = CallAs(*operator_secret_, "IssueCredential",
                     R"({"principal":{"kind":"KIND_CLIENT","id":"Not Valid"},"request_id":"z"})");
   ASSERT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
@@ -175,6 +192,43 @@ TEST_F(CredentialsTest, BadInputNamesTheField) {
                               R"({"principal":{"kind":"KIND_CLIENT","id":"acme"}})");
   ASSERT_EQ(no_request_id.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(FieldViolations(no_request_id.status()).at(0).field(), "request_id");
+}
+
+TEST_F(AuditProcessTest, TrailIsSealedAndTamperingIsNamed) {
+  Issue("KIND_CLIENT", "sealed-1", "seal-issue-1");
+  const std::string issued = Issue("KIND_CLIENT", "sealed-2", "seal-issue-2");
+  Issue("KIND_CLIENT", "sealed-3", "seal-issue-3");
+  const std::string verified = AwaitSealedChain();
+  ASSERT_EQ(verified.rfind("{\"ok\":true", 0), 0u) << verified;
+
+  // The operator's writes are in its partition; find the event of the second credential.
+  auto events = CallAs(*operator_secret_, "AuditService.ListAuditEvents",
+                       absl::StrCat(R"({"resource":")", JsonField(issued, "name"), R"("})"));
+  ASSERT_TRUE(events.ok()) << events.status();
+  const std::string event_id = JsonField(*events, "id");
+  const std::string partition_text = events->substr(events->find("\"partition\":") + 12, 3);
+  const int partition = std::stoi(partition_text);
+  ASSERT_FALSE(event_id.empty()) << *events;
+  EXPECT_NE(events->find("AUDIT_ACTION_CREATE"), std::string::npos) << *events;
+
+  // Tamper directly in Redis: remove that event.
+  absl::Status deleted = redis_->Command(
+      {"XDEL", absl::StrCat("cm:{p", absl::Dec(partition, absl::kZeroPad2), "}:changes"),
+       event_id});
+  ASSERT_TRUE(deleted.ok()) << deleted;
+  auto broken = CallAs(*operator_secret_, "AuditService.VerifyChain",
+                       absl::StrCat(R"({"partitions":[)", partition, "]}"));
+  ASSERT_TRUE(broken.ok()) << broken.status();
+  EXPECT_EQ(broken->rfind("{\"partitions\"", 0), 0u) << "ok must be false (omitted): " << *broken;
+  EXPECT_EQ(JsonField(*broken, "first_bad_event_id"), event_id) << *broken;
+  EXPECT_EQ(JsonField(*broken, "problem"), "removed") << *broken;
+
+  // Only operators read or verify the trail.
+  const std::string client_secret = JsonField(Issue("KIND_CLIENT", "nosy", "seal-nosy"), "secret");
+  EXPECT_EQ(CallAs(client_secret, "AuditService.VerifyChain", "{}").status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(CallAs(client_secret, "AuditService.ListAuditEvents", "{}").status().code(),
+            absl::StatusCode::kPermissionDenied);
 }
 
 }  // namespace
