@@ -54,13 +54,6 @@ absl::Status Unauthenticated(absl::string_view why) {
       absl::StrCat(why, ": send \"authorization: Bearer <secret>\" with a valid credential"));
 }
 
-void SetNow(google::protobuf::Timestamp* timestamp) {
-  const absl::Time now = absl::Now();
-  timestamp->set_seconds(absl::ToUnixSeconds(now));
-  timestamp->set_nanos(static_cast<int32_t>(
-      absl::ToInt64Nanoseconds(now - absl::FromUnixSeconds(timestamp->seconds()))));
-}
-
 }  // namespace
 
 std::string PrincipalLabel(const v1::Principal& principal) {
@@ -124,7 +117,7 @@ absl::StatusOr<IssuedCredential> CredentialStore::Issue(const store::WriteContex
         credential.set_name(absl::StrCat(kNamePrefix, id));
         *credential.mutable_principal() = principal;
         credential.set_description(std::string(description));
-        SetNow(credential.mutable_create_time());
+        store::SetTimestamp(absl::Now(), credential.mutable_create_time());
         stored.set_secret_sha256(Sha256(secret));
         absl::StatusOr<int64_t> version = txn.Put(kKind, id, stored, 0);
         if (!version.ok()) return version.status();
@@ -166,7 +159,7 @@ absl::StatusOr<ChangedCredential> CredentialStore::Revoke(const store::WriteCont
           return absl::InternalError(absl::StrCat("corrupt credential ", id));
         }
         if (stored.credential().has_revoke_time()) return stored.credential().SerializeAsString();
-        SetNow(stored.mutable_credential()->mutable_revoke_time());
+        store::SetTimestamp(absl::Now(), stored.mutable_credential()->mutable_revoke_time());
         absl::StatusOr<int64_t> version = txn.Put(kKind, id, stored, (*record)->version);
         if (!version.ok()) return version.status();
         v1::AuditEvent event;

@@ -3,9 +3,17 @@
 #include <algorithm>
 #include <vector>
 
+#include "absl/random/random.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "matching/registration.h"
+#include "matching/segments.h"
 #include "services/common/errors.h"
 
 namespace callmatch {
@@ -25,6 +33,17 @@ int Utf8Length(unsigned char lead) {
 }
 
 }  // namespace
+
+std::string NewResourceId() {
+  static absl::Mutex mu(absl::kConstInit);
+  static absl::BitGen* gen = new absl::BitGen();
+  uint64_t bits;
+  {
+    absl::MutexLock lock(&mu);
+    bits = absl::Uniform<uint64_t>(*gen);
+  }
+  return absl::StrCat("x", absl::Hex(bits >> 4, absl::kZeroPad15));
+}
 
 absl::Status ValidateId(absl::string_view id, absl::string_view field) {
   if (id.empty() || id.size() > kMaxIdLength || id[0] == '-' ||
@@ -101,6 +120,138 @@ absl::StatusOr<Page> PageOf(const std::vector<std::string>& names, int page_size
     page.next_page_token = absl::WebSafeBase64Escape(names[page.end - 1]);
   }
   return page;
+}
+
+absl::Status ValidateDate(const v1::Date& date, absl::string_view field, bool required) {
+  if (date.year() == 0 && date.month() == 0 && date.day() == 0) {
+    return required ? InvalidField(field, "required") : absl::OkStatus();
+  }
+  if (date.year() < 2000 || date.year() > 2100) {
+    return InvalidField(absl::StrCat(field, ".year"), "must be 2000 to 2100");
+  }
+  const absl::CivilDay day(date.year(), date.month(), date.day());
+  if (date.month() < 1 || date.month() > 12 || day.month() != date.month() ||
+      day.day() != date.day()) {
+    return InvalidField(field, absl::StrCat(date.year(), "-", date.month(), "-", date.day(),
+                                            " is not a calendar date"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateLocation(const v1::Location& location, absl::string_view field) {
+  const std::string& country = location.country_code();
+  if (country.size() != 2 || !absl::ascii_isupper(country[0]) || !absl::ascii_isupper(country[1])) {
+    return InvalidField(absl::StrCat(field, ".country_code"),
+                        "an ISO 3166-1 alpha-2 code in upper case, e.g. FR");
+  }
+  const std::string& subdivision = location.subdivision_code();
+  if (subdivision.empty()) return absl::OkStatus();
+  const bool well_formed = subdivision.size() >= 4 && subdivision.size() <= 6 &&
+                           absl::StartsWith(subdivision, absl::StrCat(country, "-")) &&
+                           std::all_of(subdivision.begin() + 3, subdivision.end(), [](char c) {
+                             return absl::ascii_isupper(c) || absl::ascii_isdigit(c);
+                           });
+  if (!well_formed) {
+    return InvalidField(
+        absl::StrCat(field, ".subdivision_code"),
+        absl::StrCat("an ISO 3166-2 code of ", country, ", e.g. ", country, "-IDF"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateRegistrationNumber(absl::string_view country_code, absl::string_view number,
+                                        absl::string_view field) {
+  if (number.empty()) return InvalidField(field, "required");
+  absl::Status valid = matching::ValidateRegistrationNumber(country_code, number);
+  return valid.ok() ? valid : InvalidField(field, valid.message());
+}
+
+absl::Status ValidateSegments(const google::protobuf::RepeatedPtrField<std::string>& segments,
+                              int max_count, bool required, absl::string_view field) {
+  if (required && segments.empty()) return InvalidField(field, "at least one NACE code");
+  if (segments.size() > max_count) {
+    return InvalidField(field, absl::StrCat("at most ", max_count, " codes"));
+  }
+  for (int i = 0; i < segments.size(); ++i) {
+    if (matching::SegmentLevel(segments[i]) == 0) {
+      return InvalidField(absl::StrCat(field, "[", i, "]"),
+                          absl::StrCat("\"", segments[i],
+                                       "\" is not a NACE Rev. 2 code (e.g. N, 82, 82.2, 82.20)"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateLanguages(
+    const google::protobuf::RepeatedPtrField<v1::LanguageLevel>& languages, int max_count,
+    absl::string_view field) {
+  if (languages.size() > max_count) {
+    return InvalidField(field, absl::StrCat("at most ", max_count, " languages"));
+  }
+  for (int i = 0; i < languages.size(); ++i) {
+    const std::string& code = languages[i].language();
+    if (code.size() != 2 || !absl::ascii_islower(code[0]) || !absl::ascii_islower(code[1])) {
+      return InvalidField(absl::StrCat(field, "[", i, "].language"),
+                          "an ISO 639-1 code in lower case, e.g. fr");
+    }
+    if (languages[i].level() == v1::CEFR_LEVEL_UNSPECIFIED ||
+        !v1::CefrLevel_IsValid(languages[i].level())) {
+      return InvalidField(absl::StrCat(field, "[", i, "].level"), "a CEFR level, A1 to NATIVE");
+    }
+    for (int k = 0; k < i; ++k) {
+      if (languages[k].language() == code) {
+        return InvalidField(absl::StrCat(field, "[", i, "].language"), "listed twice");
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateSkills(const google::protobuf::RepeatedField<int>& skills, int max_count,
+                            absl::string_view field) {
+  if (skills.size() > max_count) {
+    return InvalidField(field, absl::StrCat("at most ", max_count, " skills"));
+  }
+  for (int i = 0; i < skills.size(); ++i) {
+    if (skills[i] == v1::SKILL_UNSPECIFIED || !v1::Skill_IsValid(skills[i])) {
+      return InvalidField(absl::StrCat(field, "[", i, "]"), "not a known skill");
+    }
+    for (int k = 0; k < i; ++k) {
+      if (skills[k] == skills[i]) {
+        return InvalidField(absl::StrCat(field, "[", i, "]"), "listed twice");
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateSchedule(const v1::WeeklySchedule& schedule, int max_windows, bool allow_empty,
+                              absl::string_view field) {
+  absl::TimeZone zone;
+  if (schedule.time_zone().empty() || !absl::LoadTimeZone(schedule.time_zone(), &zone)) {
+    return InvalidField(absl::StrCat(field, ".time_zone"),
+                        absl::StrCat("\"", schedule.time_zone(),
+                                     "\" is not an IANA time zone (e.g. Europe/Paris)"));
+  }
+  if (!allow_empty && schedule.windows().empty()) {
+    return InvalidField(absl::StrCat(field, ".windows"), "at least one window");
+  }
+  if (schedule.windows_size() > max_windows) {
+    return InvalidField(absl::StrCat(field, ".windows"),
+                        absl::StrCat("at most ", max_windows, " windows"));
+  }
+  constexpr int kWeek = 7 * 24 * 60;
+  for (int i = 0; i < schedule.windows_size(); ++i) {
+    const v1::WeeklyWindow& window = schedule.windows(i);
+    if (window.start_minute() < 0 || window.start_minute() >= kWeek || window.end_minute() < 0 ||
+        window.end_minute() > kWeek || window.start_minute() == window.end_minute()) {
+      return InvalidField(absl::StrCat(field, ".windows[", i, "]"),
+                          absl::StrCat("minutes from Monday 00:00, start in [0, 10080), end in "
+                                       "[0, 10080], start != end; got [",
+                                       window.start_minute(), ", ", window.end_minute(), ")"));
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace callmatch

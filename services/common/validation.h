@@ -8,12 +8,17 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "callmatch/v1/common.pb.h"
+#include "google/protobuf/repeated_field.h"
 
 namespace callmatch {
 
 // Page sizes: 0 means kDefaultPageSize; larger than kMaxPageSize is clamped to it.
 inline constexpr int kDefaultPageSize = 50;
 inline constexpr int kMaxPageSize = 1000;
+
+// A new id for a resource created without one: "x" and 15 random hex digits.
+std::string NewResourceId();
 
 // Ids of resources and principals: 1 to 40 of [a-z0-9-], starting with a letter or digit.
 absl::Status ValidateId(absl::string_view id, absl::string_view field);
@@ -44,6 +49,38 @@ struct Page {
 };
 absl::StatusOr<Page> PageOf(const std::vector<std::string>& names, int page_size,
                             absl::string_view page_token);
+
+// --- Domain values (proto/callmatch/v1/common.proto) -------------------------------------------
+
+// A calendar date, years 2000 to 2100. Unset (all zero) is INVALID_ARGUMENT when `required`.
+absl::Status ValidateDate(const v1::Date& date, absl::string_view field, bool required);
+
+// A country (ISO 3166-1 alpha-2, upper case, required) and an optional subdivision (ISO 3166-2:
+// the country, '-', 1 to 3 letters or digits, e.g. "FR-IDF", "US-CA").
+absl::Status ValidateLocation(const v1::Location& location, absl::string_view field);
+
+// A business registration number for its country (SIREN/SIRET with Luhn in France).
+absl::Status ValidateRegistrationNumber(absl::string_view country_code, absl::string_view number,
+                                        absl::string_view field);
+
+// NACE Rev. 2 codes, at most `max_count`, at least one when `required`.
+absl::Status ValidateSegments(const google::protobuf::RepeatedPtrField<std::string>& segments,
+                              int max_count, bool required, absl::string_view field);
+
+// Languages (ISO 639-1, two lower-case letters, each once) with a CEFR level.
+absl::Status ValidateLanguages(
+    const google::protobuf::RepeatedPtrField<v1::LanguageLevel>& languages, int max_count,
+    absl::string_view field);
+
+// Skills: known values, each once.
+absl::Status ValidateSkills(const google::protobuf::RepeatedField<int>& skills, int max_count,
+                            absl::string_view field);
+
+// A weekly schedule: a loadable IANA time zone and at most `max_windows` windows, each within
+// [0, 10080] with start != end (end < start wraps into the next week). Empty windows are allowed
+// only when `allow_empty`.
+absl::Status ValidateSchedule(const v1::WeeklySchedule& schedule, int max_windows, bool allow_empty,
+                              absl::string_view field);
 
 }  // namespace callmatch
 

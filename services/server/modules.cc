@@ -9,6 +9,7 @@
 #include "callmatch/v1/matching.grpc.pb.h"
 #include "callmatch/v1/scoring.grpc.pb.h"
 #include "callmatch/v1/teleoperator.grpc.pb.h"
+#include "services/campaign/campaign_service.h"
 #include "services/common/endpoints.h"
 
 namespace callmatch {
@@ -61,7 +62,7 @@ absl::StatusOr<std::vector<std::unique_ptr<ServiceModule>>> MakeModules(absl::st
                                                                         const Dependencies& deps) {
   auto module = std::make_unique<StoreModule>(std::string(service), deps.store);
   if (service == "campaign") {
-    module->Add<v1::CampaignService>();
+    module->Add<v1::CampaignService>(std::make_unique<CampaignServiceImpl>(deps.edge, deps.store));
   } else if (service == "teleoperator") {
     module->Add<v1::TeleoperatorService>();
   } else if (service == "matching") {

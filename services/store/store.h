@@ -175,6 +175,9 @@ class Store {
   RedisPool pool_;
 };
 
+// Sets a protobuf Timestamp to `time`.
+void SetTimestamp(absl::Time time, google::protobuf::Timestamp* out);
+
 // Redis key of an entity: "cm:{pNN}:<kind>:<id>".
 std::string EntityKey(int partition, absl::string_view kind, absl::string_view id);
 

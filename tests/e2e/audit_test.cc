@@ -9,64 +9,35 @@
 #include "gtest/gtest.h"
 #include "services/cli/rpc.h"
 #include "services/common/errors.h"
-#include "tests/support/process.h"
-#include "tests/support/redis_server.h"
-#include "tests/support/service_process.h"
+#include "tests/support/platform.h"
 
 namespace callmatch {
 namespace {
 
-using test_support::AwaitHealth;
-using test_support::RedisServer;
-using test_support::ServiceProcess;
-
-// Pulls "field":"value" out of a JSON object printed by the CLI library (enough for these tests).
-std::string JsonField(const std::string& json, const std::string& field) {
-  const std::string key = absl::StrCat("\"", field, "\":\"");
-  const size_t begin = json.find(key);
-  if (begin == std::string::npos) return "";
-  const size_t end = json.find('"', begin + key.size());
-  return json.substr(begin + key.size(), end - begin - key.size());
-}
+using test_support::JsonField;
+using test_support::Platform;
 
 class AuditProcessTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new std::string(*test_support::MakeTempDir("callmatch-credentials"));
-    redis_ = new RedisServer();
-    ASSERT_TRUE(redis_->Start().ok());
-    auto secret =
-        test_support::BootstrapOperator(CALLMATCH_SERVER_BIN, redis_->address(), *dir_, "root");
-    ASSERT_TRUE(secret.ok()) << secret.status();
-    operator_secret_ = new std::string(*secret);
-    audit_ = new ServiceProcess();
-    ASSERT_TRUE(audit_->Start(CALLMATCH_SERVER_BIN, "audit", redis_->address(), *dir_).ok());
-    ASSERT_EQ(AwaitHealth(audit_->address(), "", "SERVING", absl::Seconds(30)), "SERVING");
+    platform_ = new Platform();
+    absl::Status started = platform_->Start(CALLMATCH_SERVER_BIN, {"audit"});
+    ASSERT_TRUE(started.ok()) << started;
+    operator_secret_ = &platform_->operator_secret();
   }
 
   static void TearDownTestSuite() {
-    auto code = audit_->process().Terminate(absl::Seconds(15));
-    EXPECT_TRUE(code.ok() && *code == 0);
-    delete audit_;
-    delete redis_;
-    test_support::RemoveTree(*dir_);
-    delete dir_;
-    delete operator_secret_;
+    absl::Status stopped = platform_->Stop();
+    EXPECT_TRUE(stopped.ok()) << stopped;
+    delete platform_;
   }
 
-  // Calls a method ("CredentialService.WhoAmI"; CredentialService if no service is named) with
+  // Calls a method ("AuditService.VerifyChain"; CredentialService when no service is named) with
   // `secret` as the bearer credential.
   absl::StatusOr<std::string> CallAs(const std::string& secret, const std::string& method,
                                      const std::string& json) {
-    auto channel = cli::MakeChannel(audit_->address(), "");
-    if (!channel.ok()) return channel.status();
-    cli::CallOptions options;
-    options.credential = secret;
     const std::string service = method.find('.') == std::string::npos ? "CredentialService." : "";
-    auto result =
-        cli::CallJson(**channel, absl::StrCat("callmatch.v1.", service, method), json, options);
-    if (!result.ok()) return result.status();
-    return result->responses_json.empty() ? "" : result->responses_json[0];
+    return platform_->Call(secret, absl::StrCat(service, method), json);
   }
 
   // Issues a credential for `kind`/`id` as the operator; returns the response JSON.
@@ -91,16 +62,12 @@ class AuditProcessTest : public ::testing::Test {
     return last;
   }
 
-  static std::string* dir_;
-  static RedisServer* redis_;
-  static ServiceProcess* audit_;
-  static std::string* operator_secret_;
+  static Platform* platform_;
+  static const std::string* operator_secret_;
 };
 
-std::string* AuditProcessTest::dir_ = nullptr;
-RedisServer* AuditProcessTest::redis_ = nullptr;
-ServiceProcess* AuditProcessTest::audit_ = nullptr;
-std::string* AuditProcessTest::operator_secret_ = nullptr;
+Platform* AuditProcessTest::platform_ = nullptr;
+const std::string* AuditProcessTest::operator_secret_ = nullptr;
 
 TEST_F(AuditProcessTest, BootstrappedOperatorIsAnOperator) {
   auto who = CallAs(*operator_secret_, "WhoAmI", "{}");
@@ -212,7 +179,7 @@ TEST_F(AuditProcessTest, TrailIsSealedAndTamperingIsNamed) {
   EXPECT_NE(events->find("AUDIT_ACTION_CREATE"), std::string::npos) << *events;
 
   // Tamper directly in Redis: remove that event.
-  absl::Status deleted = redis_->Command(
+  absl::Status deleted = platform_->redis().Command(
       {"XDEL", absl::StrCat("cm:{p", absl::Dec(partition, absl::kZeroPad2), "}:changes"),
        event_id});
   ASSERT_TRUE(deleted.ok()) << deleted;

@@ -129,9 +129,9 @@ TEST_F(PlatformTest, CliPrintsHealthAndReflectionAsJson) {
 }
 
 TEST_F(PlatformTest, MethodsNotBuiltYetAnswerUnimplemented) {
-  auto channel = cli::MakeChannel((*servers_)[0]->address(), "");
-  auto result = cli::CallJson(**channel, "callmatch.v1.CampaignService.GetCampaign",
-                              R"({"name":"companies/acme"})", {});
+  auto channel = cli::MakeChannel((*servers_)[3]->address(), "");
+  auto result = cli::CallJson(**channel, "callmatch.v1.ContractService.GetContract",
+                              R"({"name":"teleoperators/t/contracts/k"})", {});
   EXPECT_EQ(result.status().code(), absl::StatusCode::kUnimplemented) << result.status();
 }
 
