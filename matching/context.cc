@@ -1,0 +1,180 @@
+#include "matching/context.h"
+
+#include <algorithm>
+#include <optional>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "matching/registration.h"
+
+namespace callmatch::matching {
+namespace {
+
+// The zone of a schedule: its own, or `fallback_name` when it names none.
+absl::Status ScheduleZone(const v1::WeeklySchedule& schedule, absl::string_view fallback_name,
+                          absl::TimeZone* zone) {
+  const absl::string_view name =
+      schedule.time_zone().empty() ? fallback_name : absl::string_view(schedule.time_zone());
+  absl::StatusOr<absl::TimeZone> z = LoadZone(name);
+  if (!z.ok()) return z.status();
+  *zone = *z;
+  return ValidateWindows(schedule);
+}
+
+}  // namespace
+
+std::string CompanyGroupKey(const v1::Company& company) {
+  if (!company.group_id().empty()) return company.group_id();
+  if (!company.registration().number().empty()) return company.registration().number();
+  return absl::StrCat("company:", company.name());
+}
+
+EmployerFacts ResolveEmployer(const Dataset& dataset, const v1::Employer& employer) {
+  EmployerFacts out;
+  const std::string& number = employer.registration_number();
+  out.label =
+      absl::StrCat(employer.display_name().empty() ? "an employer" : employer.display_name(),
+                   number.empty() ? "" : absl::StrCat(" (", number, ")"));
+  if (!number.empty()) out.platform_company = dataset.company_by_registration(number);
+  if (out.platform_company != nullptr) {
+    out.group_key = CompanyGroupKey(*out.platform_company);
+    out.segments.assign(out.platform_company->segments().begin(),
+                        out.platform_company->segments().end());
+    return out;
+  }
+  out.group_key = !employer.group_id().empty() ? employer.group_id() : number;
+  out.segments.assign(employer.segments().begin(), employer.segments().end());
+  return out;
+}
+
+bool IsImposed(const v1::Campaign& campaign, const v1::MissionTerms* contract_terms) {
+  if (contract_terms != nullptr && contract_terms->has_imposed_schedule()) {
+    return contract_terms->imposed_schedule();
+  }
+  if (campaign.terms().has_imposed_schedule()) return campaign.terms().imposed_schedule();
+  return true;
+}
+
+std::string ClientOf(const v1::Campaign& campaign) { return ParentName(campaign.name()); }
+
+absl::StatusOr<CampaignContext> MakeCampaignContext(const Dataset& dataset,
+                                                    const v1::Campaign& campaign,
+                                                    absl::CivilDay today) {
+  CampaignContext c;
+  c.campaign = &campaign;
+  c.client_name = ClientOf(campaign);
+  c.client = dataset.company(c.client_name);
+  c.client_group_key =
+      c.client != nullptr ? CompanyGroupKey(*c.client) : absl::StrCat("company:", c.client_name);
+  c.today = today;
+  const Period period = PeriodOf(campaign.start_date(), campaign.end_date());
+  c.as_of = std::max(today, period.first);
+  c.remaining = Period{c.as_of, std::max(c.as_of, period.last)};
+  absl::StatusOr<absl::TimeZone> zone = LoadZone(campaign.calling_windows().time_zone());
+  if (!zone.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("campaign.calling_windows.time_zone: ", zone.status().message()));
+  }
+  c.zone = *zone;
+  if (absl::Status s = ValidateWindows(campaign.calling_windows()); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("campaign.calling_windows: ", s.message()));
+  }
+  if (campaign.weekly_minutes_per_seat() < 0) {
+    return absl::InvalidArgumentError("campaign.weekly_minutes_per_seat is negative");
+  }
+  c.week = MakeReferenceWeek(c.as_of, c.zone);
+  c.imposed = IsImposed(campaign, nullptr);
+  c.windows = ExpandSchedule(campaign.calling_windows(), c.zone, c.week.monday);
+  c.week_minutes =
+      c.imposed ? MinutesIn(c.windows, c.week.span) : campaign.weekly_minutes_per_seat();
+  if (campaign.countries_size() > 0) {
+    for (const std::string& country : campaign.countries()) {
+      c.countries.push_back(absl::AsciiStrToUpper(country));
+    }
+  } else if (c.client != nullptr && !c.client->location().country_code().empty()) {
+    c.countries.push_back(absl::AsciiStrToUpper(c.client->location().country_code()));
+  }
+  return c;
+}
+
+TeleoperatorFacts MakeTeleoperatorFacts(const Dataset& dataset, const TeleoperatorData& data) {
+  TeleoperatorFacts f;
+  f.data = &data;
+  const v1::Teleoperator& profile = data.profile;
+  const std::string& home_zone = profile.availability().time_zone();
+  if (absl::StatusOr<absl::TimeZone> z = LoadZone(home_zone); z.ok()) {
+    f.zone = *z;
+  } else {
+    f.zone_status =
+        absl::InvalidArgumentError(absl::StrCat("availability time zone: ", z.status().message()));
+  }
+  f.availability_status = ValidateWindows(profile.availability());
+  f.registration_number_status = ValidateRegistrationNumber(profile.establishment().country_code(),
+                                                            profile.registration().number());
+
+  for (const v1::Employment& e : data.employments) {
+    EmploymentFacts ef;
+    ef.employment = &e;
+    ef.period = PeriodOf(e.start_date(), e.end_date());
+    ef.employer = ResolveEmployer(dataset, e.employer());
+    ef.schedule_status = ScheduleZone(e.schedule(), home_zone, &ef.zone);
+    if (!ef.schedule_status.ok()) {
+      ef.schedule_status = absl::InvalidArgumentError(
+          absl::StrCat("schedule of ", e.name(), ": ", ef.schedule_status.message()));
+    }
+    // A schedule whose windows are unreadable counts 0 in past weeks; where it counts in the
+    // reference week, its status fails the time rules.
+    ef.nominal_week_minutes =
+        ValidateWindows(e.schedule()).ok() ? NominalWeeklyMinutes(e.schedule()) : 0;
+    f.employments.push_back(std::move(ef));
+  }
+
+  for (const ContractData& cd : data.contracts) {
+    const v1::Contract& k = cd.contract;
+    ContractFacts cf;
+    cf.data = &cd;
+    cf.period = PeriodOf(k.start_date(), k.end_date());
+    cf.campaign = dataset.campaign(k.campaign());
+    cf.client_name = !k.client().empty() ? k.client() : ParentName(k.campaign());
+    const v1::Company* client = dataset.company(cf.client_name);
+    cf.client_group_key =
+        client != nullptr ? CompanyGroupKey(*client) : absl::StrCat("company:", cf.client_name);
+    const bool accepted_or_active =
+        k.state() == v1::CONTRACT_STATE_ACCEPTED || k.state() == v1::CONTRACT_STATE_ACTIVE;
+    cf.holds_time = accepted_or_active && cf.campaign != nullptr;
+    cf.assignment = accepted_or_active || k.state() == v1::CONTRACT_STATE_TERMINATED;
+    if (cf.campaign != nullptr) {
+      cf.imposed = IsImposed(*cf.campaign, &k.terms());
+      const v1::WeeklySchedule& windows = cf.campaign->calling_windows();
+      cf.schedule_status = ScheduleZone(windows, "", &cf.zone);
+      if (!cf.schedule_status.ok()) {
+        cf.schedule_status = absl::InvalidArgumentError(absl::StrCat(
+            "calling windows of ", cf.campaign->name(), ": ", cf.schedule_status.message()));
+      }
+      cf.nominal_week_minutes = !cf.imposed ? std::max(0, cf.campaign->weekly_minutes_per_seat())
+                                : ValidateWindows(windows).ok() ? NominalWeeklyMinutes(windows)
+                                                                : 0;
+    }
+    for (const v1::ActivityLog& log : cd.logs) {
+      const std::optional<absl::CivilDay> day = ToCivilDay(log.day());
+      if (!day.has_value()) continue;
+      const int64_t set = std::max(0, log.appointments_set());
+      f.logs.appointments_set += set;
+      f.logs.appointments_validated +=
+          std::min<int64_t>(set, std::max(0, log.appointments_validated()));
+      f.logs.minutes_by_week[MondayOf(*day)] += std::max(0, log.minutes_worked());
+      if (log.revenue().minor_units() != 0) {
+        f.logs.revenue.push_back({*day, cf.client_name, log.revenue().minor_units()});
+      }
+    }
+    f.contracts.push_back(std::move(cf));
+  }
+  std::sort(f.logs.revenue.begin(), f.logs.revenue.end(),
+            [](const LogTotals::Revenue& a, const LogTotals::Revenue& b) {
+              return a.day != b.day ? a.day < b.day : a.client < b.client;
+            });
+  return f;
+}
+
+}  // namespace callmatch::matching

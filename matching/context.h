@@ -1,0 +1,150 @@
+// What the rules read, resolved once: a campaign's context (as-of date, remaining period,
+// reference week, client group, expanded windows) and a teleoperator's facts (resolved employers,
+// periods, zones, log aggregates). Teleoperator facts do not depend on any campaign, so an index
+// computes them once per update of the teleoperator (or of a company it declares as employer)
+// and reuses them for every campaign; a campaign context is computed once per query.
+//
+// Both hold pointers into the Dataset they were made from: valid while it is not mutated.
+#ifndef CALLMATCH_MATCHING_CONTEXT_H_
+#define CALLMATCH_MATCHING_CONTEXT_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "callmatch/v1/campaign.pb.h"
+#include "callmatch/v1/contract.pb.h"
+#include "callmatch/v1/teleoperator.pb.h"
+#include "matching/dataset.h"
+#include "matching/time_model.h"
+
+namespace callmatch::matching {
+
+// --- Companies and groups -------------------------------------------------------------------
+
+// A company's group key: its group_id if set, else its registration number, else
+// "company:<name>" (a company alone in its group).
+std::string CompanyGroupKey(const v1::Company& company);
+
+// An employer as the rules see it. When its registration number is a platform company, that
+// company's group and segments prevail over the declaration.
+struct EmployerFacts {
+  // Declared group_id, else its own number; empty when neither is known (matches no group).
+  std::string group_key;
+  std::vector<std::string> segments;
+  const v1::Company* platform_company = nullptr;  // nullptr: known only by its declaration
+  // "Acme SA (732829320)" for explanations.
+  std::string label;
+};
+EmployerFacts ResolveEmployer(const Dataset& dataset, const v1::Employer& employer);
+
+// Whether a mission's hours are imposed (work at fixed times): the contract's
+// terms.imposed_schedule if set, else the campaign's, else true (unknown is treated as imposed,
+// so that every cap applies).
+bool IsImposed(const v1::Campaign& campaign, const v1::MissionTerms* contract_terms);
+
+// The company that owns a campaign ("companies/c1" for "companies/c1/campaigns/k1").
+std::string ClientOf(const v1::Campaign& campaign);
+
+// --- Campaign -----------------------------------------------------------------------------------
+
+struct CampaignContext {
+  const v1::Campaign* campaign = nullptr;
+  std::string client_name;
+  const v1::Company* client = nullptr;  // nullptr when the company is not in the dataset
+  std::string client_group_key;
+  absl::CivilDay today;
+  // The later of the campaign's start and today.
+  absl::CivilDay as_of;
+  // [as_of, end]; an open-ended campaign runs to kFarFuture; a campaign already over is [as_of,
+  // as_of].
+  Period remaining;
+  absl::TimeZone zone;
+  ReferenceWeek week;
+  bool imposed = true;
+  // The calling windows, expanded over the weeks around the reference week (ExpandSchedule).
+  Intervals windows;
+  // This campaign's planned minutes in the reference week: imposed, its windows' minutes inside
+  // the week; flexible, weekly_minutes_per_seat.
+  int64_t week_minutes = 0;
+  // Accepted countries of establishment, upper-case: the campaign's, else its client's; empty
+  // when neither is known (no constraint).
+  std::vector<std::string> countries;
+};
+
+// INVALID_ARGUMENT when the campaign's time zone or windows are unusable or its weekly minutes
+// negative.
+absl::StatusOr<CampaignContext> MakeCampaignContext(const Dataset& dataset,
+                                                    const v1::Campaign& campaign,
+                                                    absl::CivilDay today);
+
+// --- Teleoperator ------------------------------------------------------------------------------
+
+struct EmploymentFacts {
+  const v1::Employment* employment = nullptr;
+  Period period;  // [start_date, end_date], unset bounds open
+  EmployerFacts employer;
+  // The schedule's zone (the teleoperator's when the schedule names none); not OK when unusable.
+  absl::Status schedule_status;
+  absl::TimeZone zone;
+  int64_t nominal_week_minutes = 0;
+};
+
+struct ContractFacts {
+  const ContractData* data = nullptr;
+  Period period;
+  const v1::Campaign* campaign = nullptr;  // nullptr when the campaign is not in the dataset
+  std::string client_name;
+  std::string client_group_key;
+  // ACCEPTED or ACTIVE, with a known campaign: the mission holds the teleoperator's time and
+  // counts for CONFLICTING_MISSION and WORKING_TIME when its period overlaps the remaining one.
+  bool holds_time = false;
+  // ACCEPTED, ACTIVE or TERMINATED: an assignment, for fairness.
+  bool assignment = false;
+  bool imposed = true;
+  absl::Status schedule_status;
+  absl::TimeZone zone;
+  // Imposed: the windows' nominal minutes; flexible: weekly_minutes_per_seat.
+  int64_t nominal_week_minutes = 0;
+};
+
+// Aggregates of every activity log of every contract.
+struct LogTotals {
+  int64_t appointments_set = 0;
+  // Each log's validated appointments, capped at that log's appointments set.
+  int64_t appointments_validated = 0;
+  // Minutes worked per ISO week (key: the Monday); a week with any log has an entry.
+  std::map<absl::CivilDay, int64_t> minutes_by_week;
+  struct Revenue {
+    absl::CivilDay day;
+    std::string client;
+    int64_t minor_units = 0;
+  };
+  // One entry per log with revenue, by day.
+  std::vector<Revenue> revenue;
+};
+
+struct TeleoperatorFacts {
+  const TeleoperatorData* data = nullptr;
+  // The availability's zone: the teleoperator's calendar days.
+  absl::Status zone_status;
+  absl::TimeZone zone;
+  // Availability windows valid.
+  absl::Status availability_status;
+  std::vector<EmploymentFacts> employments;  // as data->employments
+  std::vector<ContractFacts> contracts;      // as data->contracts
+  LogTotals logs;
+  // ValidateRegistrationNumber of the profile's number and country.
+  absl::Status registration_number_status;
+};
+
+TeleoperatorFacts MakeTeleoperatorFacts(const Dataset& dataset, const TeleoperatorData& data);
+
+}  // namespace callmatch::matching
+
+#endif  // CALLMATCH_MATCHING_CONTEXT_H_

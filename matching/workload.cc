@@ -1,0 +1,190 @@
+#include "matching/workload.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace callmatch::matching {
+namespace {
+
+void Add(WeekTotals& totals, JobKind kind, int64_t minutes) {
+  switch (kind) {
+    case JobKind::kSalaried:
+      totals.salaried += minutes;
+      break;
+    case JobKind::kOtherMission:
+      totals.other_missions += minutes;
+      break;
+    case JobKind::kThisCampaign:
+      totals.this_campaign += minutes;
+      break;
+  }
+}
+
+// Other missions: contracts that hold time, for another campaign, overlapping `period`.
+bool IsOtherMission(const ContractFacts& k, const CampaignContext& campaign, const Period& period) {
+  return k.holds_time && k.campaign->name() != campaign.campaign->name() &&
+         Overlaps(k.period, period);
+}
+
+}  // namespace
+
+WorkWeek MakeWorkWeek(const CampaignContext& campaign, const TeleoperatorFacts& t) {
+  WorkWeek w;
+  const absl::CivilDay monday = campaign.week.monday;
+  const Interval& span = campaign.week.span;
+  if (!t.zone_status.ok()) {
+    w.status = t.zone_status;
+    return w;
+  }
+  if (!t.availability_status.ok()) {
+    w.status =
+        absl::InvalidArgumentError(absl::StrCat("availability: ", t.availability_status.message()));
+    return w;
+  }
+  w.zone = t.zone;
+  w.availability = ExpandSchedule(t.data->profile.availability(), t.zone, monday);
+
+  for (const EmploymentFacts& e : t.employments) {
+    if (!Overlaps(e.period, campaign.remaining)) continue;
+    if (!e.schedule_status.ok()) {
+      w.status = e.schedule_status;
+      return w;
+    }
+    Job job;
+    job.kind = JobKind::kSalaried;
+    job.label = absl::StrCat("salaried at ", e.employer.label);
+    job.occurrences = ExpandSchedule(e.employment->schedule(), e.zone, monday);
+    job.week_minutes = MinutesIn(job.occurrences, span);
+    w.jobs.push_back(std::move(job));
+  }
+  for (const ContractFacts& k : t.contracts) {
+    if (!IsOtherMission(k, campaign, campaign.remaining)) continue;
+    if (!k.schedule_status.ok()) {
+      w.status = k.schedule_status;
+      return w;
+    }
+    Job job;
+    job.kind = JobKind::kOtherMission;
+    job.label = absl::StrCat("mission ", k.campaign->name());
+    job.fixed = k.imposed;
+    if (k.imposed) {
+      job.occurrences = ExpandSchedule(k.campaign->calling_windows(), k.zone, monday);
+      job.week_minutes = MinutesIn(job.occurrences, span);
+    } else {
+      job.week_minutes = k.nominal_week_minutes;
+    }
+    w.jobs.push_back(std::move(job));
+  }
+  Job self;
+  self.kind = JobKind::kThisCampaign;
+  self.label = "this campaign";
+  self.fixed = campaign.imposed;
+  if (campaign.imposed) self.occurrences = campaign.windows;
+  self.week_minutes = campaign.week_minutes;
+  w.jobs.push_back(std::move(self));
+  return w;
+}
+
+bool CountsForCaps(const Job& job, bool include_freelance) {
+  return include_freelance || !job.freelance();
+}
+
+WeekTotals ReferenceWeekTotals(const WorkWeek& work, bool include_freelance) {
+  WeekTotals totals;
+  for (const Job& job : work.jobs) {
+    if (CountsForCaps(job, include_freelance)) Add(totals, job.kind, job.week_minutes);
+  }
+  return totals;
+}
+
+Intervals FixedWork(const WorkWeek& work, bool include_freelance, bool include_this_campaign) {
+  Intervals all;
+  for (const Job& job : work.jobs) {
+    if (!job.fixed || !CountsForCaps(job, include_freelance)) continue;
+    if (job.kind == JobKind::kThisCampaign && !include_this_campaign) continue;
+    all.insert(all.end(), job.occurrences.begin(), job.occurrences.end());
+  }
+  return Normalize(std::move(all));
+}
+
+std::vector<DayLoad> DailyLoads(const CampaignContext& campaign, const WorkWeek& work,
+                                bool include_freelance, bool include_this_campaign) {
+  std::vector<DayLoad> loads;
+  for (const LocalDay& day : DaysTouching(campaign.week.span, work.zone)) {
+    DayLoad load{day, {}};
+    for (const Job& job : work.jobs) {
+      if (!job.fixed || !CountsForCaps(job, include_freelance)) continue;
+      if (job.kind == JobKind::kThisCampaign && !include_this_campaign) continue;
+      Add(load.minutes, job.kind, MinutesIn(job.occurrences, day.span));
+    }
+    loads.push_back(load);
+  }
+  return loads;
+}
+
+AverageFigures AverageWeeks(const CampaignContext& campaign, const TeleoperatorFacts& t,
+                            const WorkWeek& work, const v1::MatchingPolicy& policy) {
+  const bool freelance = policy.caps_include_freelance();
+  AverageFigures out;
+  out.reference = ReferenceWeekTotals(work, freelance);
+  out.total = out.reference.total();
+  out.weeks = std::max(1, policy.average_weeks());
+  for (int64_t k = 1; k < out.weeks; ++k) {
+    PastWeek week;
+    week.monday = campaign.week.monday - 7 * k;
+    const Period period{week.monday, week.monday + 6};
+    for (const EmploymentFacts& e : t.employments) {
+      if (Overlaps(e.period, period)) week.salaried += e.nominal_week_minutes;
+    }
+    if (freelance) {
+      auto logged = t.logs.minutes_by_week.find(week.monday);
+      if (logged != t.logs.minutes_by_week.end()) {
+        week.logged = true;
+        week.missions = logged->second;
+      } else {
+        for (const ContractFacts& k : t.contracts) {
+          if (IsOtherMission(k, campaign, period)) week.missions += k.nominal_week_minutes;
+        }
+      }
+    }
+    out.total += week.total();
+    out.past.push_back(week);
+  }
+  return out;
+}
+
+Intervals FreeTime(const WorkWeek& work) {
+  return Subtract(work.availability, FixedWork(work, /*include_freelance=*/true,
+                                               /*include_this_campaign=*/false));
+}
+
+ImposedFit FitImposed(const CampaignContext& campaign, const WorkWeek& work) {
+  ImposedFit fit;
+  const Intervals required = Clip(campaign.windows, campaign.week.span);
+  fit.required = TotalMinutes(required);
+  fit.uncovered = Subtract(required, FreeTime(work));
+  fit.uncovered_minutes = TotalMinutes(fit.uncovered);
+  return fit;
+}
+
+FlexibleFit FitFlexible(const CampaignContext& campaign, const WorkWeek& work,
+                        const v1::MatchingPolicy& policy) {
+  FlexibleFit fit;
+  fit.required = campaign.campaign->weekly_minutes_per_seat();
+  const Intervals usable = Intersect(Clip(campaign.windows, campaign.week.span), FreeTime(work));
+  for (const DayLoad& load : DailyLoads(campaign, work, /*include_freelance=*/true,
+                                        /*include_this_campaign=*/false)) {
+    DayPlacement day;
+    day.day = load.day;
+    day.free = MinutesIn(usable, load.day.span);
+    day.cap_left = std::max<int64_t>(0, policy.max_daily_minutes() - load.minutes.total());
+    day.placeable = std::min(day.free, day.cap_left);
+    fit.placeable += day.placeable;
+    fit.days.push_back(day);
+  }
+  return fit;
+}
+
+}  // namespace callmatch::matching
