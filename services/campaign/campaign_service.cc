@@ -235,19 +235,15 @@ grpc::ServerUnaryReactor* CampaignServiceImpl::CreateCompany(
     company.mutable_registration()->set_status(v1::REGISTRATION_STATUS_PENDING);
     company.mutable_registration()->clear_verify_date();
     company.mutable_registration()->clear_verified_by();
-    absl::StatusOr<store::WriteContext> write = call.WriteContext(request->request_id(), *request);
-    if (!write.ok()) return write.status();
-    absl::StatusOr<store::CommitResult> result = store_->Write(
-        store::PartitionOf(id), *write, [&](store::Txn& txn) -> absl::StatusOr<std::string> {
+    return CommitWrite<v1::Company>(
+        call, *store_, store::PartitionOf(id), request->request_id(), *request,
+        [&](store::Txn& txn) -> absl::StatusOr<v1::Company> {
           absl::StatusOr<int64_t> version =
               PutResource(txn, kCompanyKind, company, 0, v1::AUDIT_ACTION_CREATE);
           if (!version.ok()) return version.status();
-          return company.SerializeAsString();
-        });
-    if (!result.ok()) return result.status();
-    call.AddToken(result->token);
-    return response->ParseFromString(result->response) ? absl::OkStatus()
-                                                       : absl::InternalError("corrupt outcome");
+          return company;
+        },
+        response);
   });
 }
 
@@ -317,10 +313,9 @@ grpc::ServerUnaryReactor* CampaignServiceImpl::UpdateCompany(
       return InvalidField("company.version", "required: the version the company was read at");
     }
     if (absl::Status s = MayManage(call, *id); !s.ok()) return s;
-    absl::StatusOr<store::WriteContext> write = call.WriteContext(request->request_id(), *request);
-    if (!write.ok()) return write.status();
-    absl::StatusOr<store::CommitResult> result = store_->Write(
-        store::PartitionOf(*id), *write, [&](store::Txn& txn) -> absl::StatusOr<std::string> {
+    return CommitWrite<v1::Company>(
+        call, *store_, store::PartitionOf(*id), request->request_id(), *request,
+        [&](store::Txn& txn) -> absl::StatusOr<v1::Company> {
           auto stored = ReadResource<v1::Company>(txn, kCompanyKind, name);
           if (!stored.ok()) return stored.status();
           if (!stored->has_value()) return absl::NotFoundError(absl::StrCat("no ", name));
@@ -341,12 +336,9 @@ grpc::ServerUnaryReactor* CampaignServiceImpl::UpdateCompany(
           absl::StatusOr<int64_t> version = PutResource(
               txn, kCompanyKind, company, request->company().version(), v1::AUDIT_ACTION_UPDATE);
           if (!version.ok()) return version.status();
-          return company.SerializeAsString();
-        });
-    if (!result.ok()) return result.status();
-    call.AddToken(result->token);
-    return response->ParseFromString(result->response) ? absl::OkStatus()
-                                                       : absl::InternalError("corrupt outcome");
+          return company;
+        },
+        response);
   });
 }
 
@@ -362,11 +354,9 @@ grpc::ServerUnaryReactor* CampaignServiceImpl::VerifyCompanyRegistration(
             request->status() != v1::REGISTRATION_STATUS_REJECTED) {
           return InvalidField("status", "VERIFIED or REJECTED");
         }
-        absl::StatusOr<store::WriteContext> write =
-            call.WriteContext(request->request_id(), *request);
-        if (!write.ok()) return write.status();
-        absl::StatusOr<store::CommitResult> result = store_->Write(
-            store::PartitionOf(*id), *write, [&](store::Txn& txn) -> absl::StatusOr<std::string> {
+        return CommitWrite<v1::Company>(
+            call, *store_, store::PartitionOf(*id), request->request_id(), *request,
+            [&](store::Txn& txn) -> absl::StatusOr<v1::Company> {
               auto stored = ReadResource<v1::Company>(txn, kCompanyKind, request->name());
               if (!stored.ok()) return stored.status();
               if (!stored->has_value()) {
@@ -384,12 +374,9 @@ grpc::ServerUnaryReactor* CampaignServiceImpl::VerifyCompanyRegistration(
                   txn, kCompanyKind, company, company.version(), v1::AUDIT_ACTION_TRANSITION,
                   {{"registration", v1::RegistrationStatus_Name(request->status())}});
               if (!version.ok()) return version.status();
-              return company.SerializeAsString();
-            });
-        if (!result.ok()) return result.status();
-        call.AddToken(result->token);
-        return response->ParseFromString(result->response) ? absl::OkStatus()
-                                                           : absl::InternalError("corrupt outcome");
+              return company;
+            },
+            response);
       });
 }
 
@@ -410,11 +397,9 @@ grpc::ServerUnaryReactor* CampaignServiceImpl::CreateCampaign(
     if (absl::Status s = ValidateCampaign(campaign); !s.ok()) return s;
     campaign.set_state(v1::CAMPAIGN_STATE_DRAFT);
     campaign.set_seats_taken(0);
-    absl::StatusOr<store::WriteContext> write = call.WriteContext(request->request_id(), *request);
-    if (!write.ok()) return write.status();
-    absl::StatusOr<store::CommitResult> result = store_->Write(
-        store::PartitionOf(*company_id), *write,
-        [&](store::Txn& txn) -> absl::StatusOr<std::string> {
+    return CommitWrite<v1::Campaign>(
+        call, *store_, store::PartitionOf(*company_id), request->request_id(), *request,
+        [&](store::Txn& txn) -> absl::StatusOr<v1::Campaign> {
           auto company = ReadResource<v1::Company>(txn, kCompanyKind, request->parent());
           if (!company.ok()) return company.status();
           if (!company->has_value()) {
@@ -423,12 +408,9 @@ grpc::ServerUnaryReactor* CampaignServiceImpl::CreateCampaign(
           absl::StatusOr<int64_t> version =
               PutResource(txn, kCampaignKind, campaign, 0, v1::AUDIT_ACTION_CREATE);
           if (!version.ok()) return version.status();
-          return campaign.SerializeAsString();
-        });
-    if (!result.ok()) return result.status();
-    call.AddToken(result->token);
-    return response->ParseFromString(result->response) ? absl::OkStatus()
-                                                       : absl::InternalError("corrupt outcome");
+          return campaign;
+        },
+        response);
   });
 }
 
@@ -528,11 +510,9 @@ grpc::ServerUnaryReactor* CampaignServiceImpl::UpdateCampaign(
       return InvalidField("campaign.version", "required: the version the campaign was read at");
     }
     if (absl::Status s = MayManage(call, ids->first); !s.ok()) return s;
-    absl::StatusOr<store::WriteContext> write = call.WriteContext(request->request_id(), *request);
-    if (!write.ok()) return write.status();
-    absl::StatusOr<store::CommitResult> result = store_->Write(
-        store::PartitionOf(ids->first), *write,
-        [&](store::Txn& txn) -> absl::StatusOr<std::string> {
+    return CommitWrite<v1::Campaign>(
+        call, *store_, store::PartitionOf(ids->first), request->request_id(), *request,
+        [&](store::Txn& txn) -> absl::StatusOr<v1::Campaign> {
           auto stored = ReadResource<v1::Campaign>(txn, kCampaignKind, name);
           if (!stored.ok()) return stored.status();
           if (!stored->has_value()) return absl::NotFoundError(absl::StrCat("no ", name));
@@ -554,12 +534,9 @@ grpc::ServerUnaryReactor* CampaignServiceImpl::UpdateCampaign(
           absl::StatusOr<int64_t> version = PutResource(
               txn, kCampaignKind, campaign, request->campaign().version(), v1::AUDIT_ACTION_UPDATE);
           if (!version.ok()) return version.status();
-          return campaign.SerializeAsString();
-        });
-    if (!result.ok()) return result.status();
-    call.AddToken(result->token);
-    return response->ParseFromString(result->response) ? absl::OkStatus()
-                                                       : absl::InternalError("corrupt outcome");
+          return campaign;
+        },
+        response);
   });
 }
 
@@ -573,10 +550,9 @@ absl::Status CampaignServiceImpl::Transition(Call& call, const std::string& name
   if (version <= 0)
     return InvalidField("version", "required: the version the campaign was read at");
   if (absl::Status s = MayManage(call, ids->first); !s.ok()) return s;
-  absl::StatusOr<store::WriteContext> write = call.WriteContext(request_id, request);
-  if (!write.ok()) return write.status();
-  absl::StatusOr<store::CommitResult> result = store_->Write(
-      store::PartitionOf(ids->first), *write, [&](store::Txn& txn) -> absl::StatusOr<std::string> {
+  return CommitWrite<v1::Campaign>(
+      call, *store_, store::PartitionOf(ids->first), request_id, request,
+      [&](store::Txn& txn) -> absl::StatusOr<v1::Campaign> {
         auto stored = ReadResource<v1::Campaign>(txn, kCampaignKind, name);
         if (!stored.ok()) return stored.status();
         if (!stored->has_value()) return absl::NotFoundError(absl::StrCat("no ", name));
@@ -594,12 +570,9 @@ absl::Status CampaignServiceImpl::Transition(Call& call, const std::string& name
             PutResource(txn, kCampaignKind, campaign, version, v1::AUDIT_ACTION_TRANSITION,
                         {{"state", v1::CampaignState_Name(to)}});
         if (!written.ok()) return written.status();
-        return campaign.SerializeAsString();
-      });
-  if (!result.ok()) return result.status();
-  call.AddToken(result->token);
-  return response->ParseFromString(result->response) ? absl::OkStatus()
-                                                     : absl::InternalError("corrupt outcome");
+        return campaign;
+      },
+      response);
 }
 
 grpc::ServerUnaryReactor* CampaignServiceImpl::OpenCampaign(grpc::CallbackServerContext* context,

@@ -15,11 +15,13 @@
 #include <string>
 #include <utility>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "callmatch/v1/audit.pb.h"
 #include "google/protobuf/timestamp.pb.h"
+#include "services/common/edge.h"
 #include "services/store/store.h"
 
 namespace callmatch {
@@ -82,6 +84,30 @@ absl::StatusOr<int64_t> PutResource(store::Txn& txn, absl::string_view kind, M& 
   for (const auto& [key, value] : facts) (*event.mutable_facts())[key] = value;
   txn.AddEvent(std::move(event));
   return *version;
+}
+
+// Runs a mutating request: its write context from the call (request_id checked), one transaction
+// on `partition` whose body returns the response, the write's consistency token back to the
+// caller, and `*response` set from the committed outcome (or the first outcome, on a retry).
+template <typename Response>
+absl::Status CommitWrite(Call& call, store::Store& store, int partition,
+                         absl::string_view request_id, const google::protobuf::Message& request,
+                         absl::FunctionRef<absl::StatusOr<Response>(store::Txn&)> body,
+                         Response* response) {
+  absl::StatusOr<store::WriteContext> write = call.WriteContext(request_id, request);
+  if (!write.ok()) return write.status();
+  absl::StatusOr<store::CommitResult> result =
+      store.Write(partition, *write, [&](store::Txn& txn) -> absl::StatusOr<std::string> {
+        absl::StatusOr<Response> outcome = body(txn);
+        if (!outcome.ok()) return outcome.status();
+        return outcome->SerializeAsString();
+      });
+  if (!result.ok()) return result.status();
+  call.AddToken(result->token);
+  if (!response->ParseFromString(result->response)) {
+    return absl::InternalError("corrupt stored outcome");
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace callmatch
