@@ -232,9 +232,7 @@ grpc::ServerUnaryReactor* CampaignServiceImpl::CreateCompany(
     v1::Company company = request->company();
     company.set_name(absl::StrCat("companies/", id));
     if (absl::Status s = ValidateCompany(company); !s.ok()) return s;
-    company.mutable_registration()->set_status(v1::REGISTRATION_STATUS_PENDING);
-    company.mutable_registration()->clear_verify_date();
-    company.mutable_registration()->clear_verified_by();
+    ResetVerification(company.mutable_registration());
     return CommitWrite<v1::Company>(
         call, *store_, store::PartitionOf(id), request->request_id(), *request,
         [&](store::Txn& txn) -> absl::StatusOr<v1::Company> {
@@ -329,9 +327,7 @@ grpc::ServerUnaryReactor* CampaignServiceImpl::UpdateCompany(
           }
           if (absl::Status s = ValidateCompany(company); !s.ok()) return s;
           if (company.registration().number() != number) {
-            company.mutable_registration()->set_status(v1::REGISTRATION_STATUS_PENDING);
-            company.mutable_registration()->clear_verify_date();
-            company.mutable_registration()->clear_verified_by();
+            ResetVerification(company.mutable_registration());
           }
           absl::StatusOr<int64_t> version = PutResource(
               txn, kCompanyKind, company, request->company().version(), v1::AUDIT_ACTION_UPDATE);
@@ -350,9 +346,8 @@ grpc::ServerUnaryReactor* CampaignServiceImpl::VerifyCompanyRegistration(
         if (!call.is_operator()) return PermissionDenied("platform operators");
         absl::StatusOr<std::string> id = ParseName(request->name(), "companies", "name");
         if (!id.ok()) return id.status();
-        if (request->status() != v1::REGISTRATION_STATUS_VERIFIED &&
-            request->status() != v1::REGISTRATION_STATUS_REJECTED) {
-          return InvalidField("status", "VERIFIED or REJECTED");
+        if (absl::Status s = ValidateVerificationStatus(request->status(), "status"); !s.ok()) {
+          return s;
         }
         return CommitWrite<v1::Company>(
             call, *store_, store::PartitionOf(*id), request->request_id(), *request,
@@ -363,13 +358,8 @@ grpc::ServerUnaryReactor* CampaignServiceImpl::VerifyCompanyRegistration(
                 return absl::NotFoundError(absl::StrCat("no ", request->name()));
               }
               v1::Company company = **stored;
-              v1::Registration& registration = *company.mutable_registration();
-              registration.set_status(request->status());
-              const absl::CivilDay today = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
-              registration.mutable_verify_date()->set_year(static_cast<int>(today.year()));
-              registration.mutable_verify_date()->set_month(today.month());
-              registration.mutable_verify_date()->set_day(today.day());
-              registration.set_verified_by(call.principal().id());
+              RecordVerification(request->status(), call.principal().id(),
+                                 company.mutable_registration());
               absl::StatusOr<int64_t> version = PutResource(
                   txn, kCompanyKind, company, company.version(), v1::AUDIT_ACTION_TRANSITION,
                   {{"registration", v1::RegistrationStatus_Name(request->status())}});

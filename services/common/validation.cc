@@ -11,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "matching/registration.h"
 #include "matching/segments.h"
@@ -164,6 +165,29 @@ absl::Status ValidateRegistrationNumber(absl::string_view country_code, absl::st
   if (number.empty()) return InvalidField(field, "required");
   absl::Status valid = matching::ValidateRegistrationNumber(country_code, number);
   return valid.ok() ? valid : InvalidField(field, valid.message());
+}
+
+void ResetVerification(v1::Registration* registration) {
+  registration->set_status(v1::REGISTRATION_STATUS_PENDING);
+  registration->clear_verify_date();
+  registration->clear_verified_by();
+}
+
+void RecordVerification(v1::RegistrationStatus status, absl::string_view operator_id,
+                        v1::Registration* registration) {
+  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
+  registration->set_status(status);
+  registration->mutable_verify_date()->set_year(static_cast<int>(today.year()));
+  registration->mutable_verify_date()->set_month(today.month());
+  registration->mutable_verify_date()->set_day(today.day());
+  registration->set_verified_by(std::string(operator_id));
+}
+
+absl::Status ValidateVerificationStatus(v1::RegistrationStatus status, absl::string_view field) {
+  if (status == v1::REGISTRATION_STATUS_VERIFIED || status == v1::REGISTRATION_STATUS_REJECTED) {
+    return absl::OkStatus();
+  }
+  return InvalidField(field, "VERIFIED or REJECTED");
 }
 
 absl::Status ValidateSegments(const google::protobuf::RepeatedPtrField<std::string>& segments,

@@ -63,6 +63,14 @@ absl::Status ValidateLocation(const v1::Location& location, absl::string_view fi
 absl::Status ValidateRegistrationNumber(absl::string_view country_code, absl::string_view number,
                                         absl::string_view field);
 
+// A registration as first declared, or after its number changed: PENDING, never verified.
+void ResetVerification(v1::Registration* registration);
+// An operator's verification today (UTC): its status, date and operator.
+void RecordVerification(v1::RegistrationStatus status, absl::string_view operator_id,
+                        v1::Registration* registration);
+// VERIFIED or REJECTED, the outcomes an operator may record; INVALID_ARGUMENT otherwise.
+absl::Status ValidateVerificationStatus(v1::RegistrationStatus status, absl::string_view field);
+
 // NACE Rev. 2 codes, at most `max_count`, at least one when `required`.
 absl::Status ValidateSegments(const google::protobuf::RepeatedPtrField<std::string>& segments,
                               int max_count, bool required, absl::string_view field);

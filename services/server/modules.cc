@@ -11,6 +11,7 @@
 #include "callmatch/v1/teleoperator.grpc.pb.h"
 #include "services/campaign/campaign_service.h"
 #include "services/common/endpoints.h"
+#include "services/teleoperator/teleoperator_service.h"
 
 namespace callmatch {
 namespace {
@@ -64,7 +65,8 @@ absl::StatusOr<std::vector<std::unique_ptr<ServiceModule>>> MakeModules(absl::st
   if (service == "campaign") {
     module->Add<v1::CampaignService>(std::make_unique<CampaignServiceImpl>(deps.edge, deps.store));
   } else if (service == "teleoperator") {
-    module->Add<v1::TeleoperatorService>();
+    module->Add<v1::TeleoperatorService>(
+        std::make_unique<TeleoperatorServiceImpl>(deps.edge, deps.store));
   } else if (service == "matching") {
     module->Add<v1::MatchingService>();
   } else if (service == "contract") {
