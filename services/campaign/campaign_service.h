@@ -12,13 +12,10 @@
 
 #include "callmatch/v1/campaign.grpc.pb.h"
 #include "services/common/edge.h"
+#include "services/common/resources.h"
 #include "services/store/store.h"
 
 namespace callmatch {
-
-// Store kinds.
-inline constexpr char kCompanyKind[] = "company";
-inline constexpr char kCampaignKind[] = "campaign";
 
 // Field checks, INVALID_ARGUMENT naming the field ("company.segments[2]").
 absl::Status ValidateCompany(const v1::Company& company);

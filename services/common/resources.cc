@@ -11,6 +11,24 @@
 
 namespace callmatch {
 
+absl::string_view KindOf(absl::string_view resource_name) {
+  std::vector<absl::string_view> parts = absl::StrSplit(resource_name, '/');
+  const std::vector<absl::string_view> collections = [&] {
+    std::vector<absl::string_view> out;
+    for (size_t i = 0; i + 1 < parts.size(); i += 2) out.push_back(parts[i]);
+    return out;
+  }();
+  if (parts.size() % 2 != 0) return "";
+  using Shape = std::vector<absl::string_view>;
+  if (collections == Shape{"companies"}) return kCompanyKind;
+  if (collections == Shape{"companies", "campaigns"}) return kCampaignKind;
+  if (collections == Shape{"teleoperators"}) return kTeleoperatorKind;
+  if (collections == Shape{"teleoperators", "employments"}) return kEmploymentKind;
+  if (collections == Shape{"teleoperators", "contracts"}) return kContractKind;
+  if (collections == Shape{"teleoperators", "contracts", "activityLogs"}) return kActivityLogKind;
+  return "";
+}
+
 absl::StatusOr<int> OwnerPartition(absl::string_view resource_name, absl::string_view field) {
   std::vector<absl::string_view> parts = absl::StrSplit(resource_name, '/');
   if (parts.size() >= 2 && parts.size() % 2 == 0) {

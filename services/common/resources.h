@@ -9,6 +9,19 @@
 
 namespace callmatch {
 
+// The store kinds of the API's resources (services/store: "cm:{pNN}:<kind>:<name>"). Each is
+// stored under its resource name.
+inline constexpr char kCompanyKind[] = "company";
+inline constexpr char kCampaignKind[] = "campaign";
+inline constexpr char kTeleoperatorKind[] = "teleoperator";
+inline constexpr char kEmploymentKind[] = "employment";
+inline constexpr char kContractKind[] = "contract";
+inline constexpr char kActivityLogKind[] = "activity_log";
+
+// The kind of a resource name ("companies/a/campaigns/b" -> kCampaignKind); "" for a name of no
+// stored kind (credentials have their own storage).
+absl::string_view KindOf(absl::string_view resource_name);
+
 // The partition of "companies/{id}/...", "teleoperators/{id}/..." or "credentials/{id}".
 // INVALID_ARGUMENT naming `field` for any other name.
 absl::StatusOr<int> OwnerPartition(absl::string_view resource_name, absl::string_view field);

@@ -110,6 +110,7 @@ int main(int argc, char** argv) {
       service, {.store = &store,
                 .credentials = &credentials,
                 .edge = &edge,
+                .executor = &executor,
                 .audit = {.key_file = absl::GetFlag(FLAGS_audit_key_file),
                           .anchor_file = absl::GetFlag(FLAGS_audit_anchor_file)}});
   if (!modules.ok()) {

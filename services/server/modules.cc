@@ -6,11 +6,11 @@
 #include "absl/strings/str_join.h"
 #include "callmatch/v1/campaign.grpc.pb.h"
 #include "callmatch/v1/contract.grpc.pb.h"
-#include "callmatch/v1/matching.grpc.pb.h"
 #include "callmatch/v1/scoring.grpc.pb.h"
 #include "callmatch/v1/teleoperator.grpc.pb.h"
 #include "services/campaign/campaign_service.h"
 #include "services/common/endpoints.h"
+#include "services/matching/matching_service.h"
 #include "services/teleoperator/teleoperator_service.h"
 
 namespace callmatch {
@@ -68,7 +68,9 @@ absl::StatusOr<std::vector<std::unique_ptr<ServiceModule>>> MakeModules(absl::st
     module->Add<v1::TeleoperatorService>(
         std::make_unique<TeleoperatorServiceImpl>(deps.edge, deps.store));
   } else if (service == "matching") {
-    module->Add<v1::MatchingService>();
+    std::vector<std::unique_ptr<ServiceModule>> modules;
+    modules.push_back(MakeMatchingModule(deps.store, deps.credentials, deps.executor));
+    return modules;
   } else if (service == "contract") {
     module->Add<v1::ContractService>();
   } else if (service == "scoring") {

@@ -12,6 +12,7 @@
 #include "services/audit/audit_service.h"
 #include "services/common/auth.h"
 #include "services/common/edge.h"
+#include "services/common/executor.h"
 #include "services/common/server.h"
 #include "services/store/store.h"
 
@@ -22,6 +23,7 @@ struct Dependencies {
   store::Store* store = nullptr;
   const CredentialStore* credentials = nullptr;
   Edge* edge = nullptr;
+  Executor* executor = nullptr;
   AuditModuleOptions audit;
 };
 

@@ -13,13 +13,10 @@
 
 #include "callmatch/v1/teleoperator.grpc.pb.h"
 #include "services/common/edge.h"
+#include "services/common/resources.h"
 #include "services/store/store.h"
 
 namespace callmatch {
-
-// Store kinds.
-inline constexpr char kTeleoperatorKind[] = "teleoperator";
-inline constexpr char kEmploymentKind[] = "employment";
 
 // Field checks, INVALID_ARGUMENT naming the field.
 absl::Status ValidateTeleoperator(const v1::Teleoperator& teleoperator);

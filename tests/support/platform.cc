@@ -51,7 +51,8 @@ absl::Status Platform::Stop() {
 }
 
 absl::StatusOr<std::string> Platform::Call(const std::string& secret, const std::string& method,
-                                           const std::string& request_json) {
+                                           const std::string& request_json,
+                                           const std::string& token) {
   absl::StatusOr<std::string> full = cli::ResolveMethod(method);
   if (!full.ok()) return full.status();
   const Endpoint* endpoint = FindEndpoint(full->substr(0, full->rfind('.')));
@@ -62,8 +63,10 @@ absl::StatusOr<std::string> Platform::Call(const std::string& secret, const std:
   if (!channel.ok()) return channel.status();
   cli::CallOptions options;
   options.credential = secret;
+  options.consistency_token = token;
   absl::StatusOr<cli::CallResult> result = cli::CallJson(**channel, *full, request_json, options);
   if (!result.ok()) return result.status();
+  last_token_ = result->consistency_token;
   return result->responses_json.empty() ? "" : result->responses_json.front();
 }
 

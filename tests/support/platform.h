@@ -35,9 +35,12 @@ class Platform {
   absl::Status Stop();
 
   // Calls "Service.Method" (e.g. "CampaignService.GetCampaign") on the process serving it, with
-  // `secret` as bearer credential; the response as JSON.
+  // `secret` as bearer credential and `token` as consistency token(s); the response as JSON.
   absl::StatusOr<std::string> Call(const std::string& secret, const std::string& method,
-                                   const std::string& request_json);
+                                   const std::string& request_json, const std::string& token = "");
+
+  // The consistency token the last successful Call's write returned ("" for a read).
+  const std::string& last_token() const { return last_token_; }
 
   // Issues a credential (as the operator) for a principal kind ("KIND_CLIENT", ...) and id;
   // returns its secret. Needs the audit service.
@@ -54,6 +57,7 @@ class Platform {
   std::string operator_secret_;
   std::map<std::string, std::unique_ptr<ServiceProcess>> services_;
   int issued_ = 0;
+  std::string last_token_;
 };
 
 // Pulls the first "field":"value" (a string value) out of JSON; "" if absent. Enough for tests

@@ -1,0 +1,97 @@
+#include "services/matching/materializer.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "services/common/log.h"
+#include "services/common/resource_store.h"
+#include "services/common/resources.h"
+
+namespace callmatch {
+namespace {
+
+// Parents before children, so that every child finds its parent when loaded.
+constexpr const char* kLoadOrder[] = {kCompanyKind,    kCampaignKind, kTeleoperatorKind,
+                                      kEmploymentKind, kContractKind, kActivityLogKind};
+
+template <typename M>
+absl::Status UpsertParsed(matching::Dataset& dataset, const store::Record& record,
+                          const std::string& name) {
+  absl::StatusOr<M> message = ParseResource<M>(record, name);
+  if (!message.ok()) return message.status();
+  return dataset.Upsert(*message);
+}
+
+}  // namespace
+
+DatasetMaterializer::DatasetMaterializer(store::Store* store)
+    : store_(store), follower_(&store->pool(), store::FollowerOptions{}) {}
+
+DatasetMaterializer::~DatasetMaterializer() { Stop(); }
+
+absl::Status DatasetMaterializer::Put(absl::string_view kind, const std::string& name,
+                                      const std::optional<store::Record>& record) {
+  if (!record.has_value()) {
+    if (kind == kTeleoperatorKind) dataset_.RemoveTeleoperator(name);
+    if (kind == kEmploymentKind) dataset_.RemoveEmployment(name);
+    if (kind == kContractKind) dataset_.RemoveContract(name);
+    return absl::OkStatus();  // companies and campaigns are closed, never deleted
+  }
+  if (kind == kCompanyKind) return UpsertParsed<v1::Company>(dataset_, *record, name);
+  if (kind == kCampaignKind) return UpsertParsed<v1::Campaign>(dataset_, *record, name);
+  if (kind == kTeleoperatorKind) return UpsertParsed<v1::Teleoperator>(dataset_, *record, name);
+  if (kind == kEmploymentKind) return UpsertParsed<v1::Employment>(dataset_, *record, name);
+  if (kind == kContractKind) return UpsertParsed<v1::Contract>(dataset_, *record, name);
+  if (kind == kActivityLogKind) return UpsertParsed<v1::ActivityLog>(dataset_, *record, name);
+  return absl::OkStatus();
+}
+
+absl::Status DatasetMaterializer::Load() {
+  if (loaded_.load()) return absl::OkStatus();
+  // Tails first: a write that lands during the load is applied again from the stream, which
+  // re-reads the resource: harmless.
+  absl::StatusOr<std::vector<std::string>> tails = store_->StreamTails();
+  if (!tails.ok()) return tails.status();
+  int skipped = 0;
+  {
+    absl::MutexLock lock(&mu_);
+    dataset_ = matching::Dataset();
+    for (const char* kind : kLoadOrder) {
+      absl::Status loaded =
+          store_->LoadAll(kind, [&](int, const std::string& name, const store::Record& record) {
+            if (!Put(kind, name, record).ok()) ++skipped;
+          });
+      if (!loaded.ok()) return loaded;
+    }
+  }
+  if (skipped > 0) LogWarning("records skipped at load", {{"count", absl::StrCat(skipped)}});
+  follower_.Start(*std::move(tails), [this](const v1::AuditEvent& event) { Apply(event); });
+  loaded_.store(true);
+  return absl::OkStatus();
+}
+
+void DatasetMaterializer::Stop() { follower_.Stop(); }
+
+void DatasetMaterializer::Apply(const v1::AuditEvent& event) {
+  const absl::string_view kind = KindOf(event.resource());
+  if (kind.empty()) return;
+  // Re-read until Redis answers: the follower must not move past an event it has not applied.
+  absl::StatusOr<std::optional<store::Record>> record =
+      store_->Get(event.partition(), kind, event.resource());
+  for (int attempt = 0; !record.ok() && attempt < 50; ++attempt) {
+    absl::SleepFor(absl::Milliseconds(100));
+    record = store_->Get(event.partition(), kind, event.resource());
+  }
+  if (!record.ok()) {
+    LogError("cannot apply a change",
+             {{"resource", event.resource()}, {"error", record.status().ToString()}});
+    return;
+  }
+  absl::MutexLock lock(&mu_);
+  if (absl::Status applied = Put(kind, event.resource(), *record); !applied.ok()) {
+    LogWarning("change not applied",
+               {{"resource", event.resource()}, {"error", applied.ToString()}});
+  }
+}
+
+}  // namespace callmatch
