@@ -47,6 +47,9 @@ ABSL_FLAG(std::string, audit_key_file, callmatch::EnvOr("CALLMATCH_AUDIT_KEY_FIL
 ABSL_FLAG(std::string, audit_anchor_file, callmatch::EnvOr("CALLMATCH_AUDIT_ANCHOR_FILE", ""),
           "audit: file anchoring the latest seal of each partition, on the audit service's own "
           "volume [CALLMATCH_AUDIT_ANCHOR_FILE]");
+ABSL_FLAG(std::string, rulebooks,
+          callmatch::EnvOr("CALLMATCH_RULEBOOK_DIR", CALLMATCH_DEFAULT_RULEBOOK_DIR),
+          "scoring: the folder of rulebooks (*.textproto) [CALLMATCH_RULEBOOK_DIR]");
 ABSL_FLAG(std::string, tls_key, callmatch::EnvOr("CALLMATCH_TLS_KEY", ""),
           "PEM private key [CALLMATCH_TLS_KEY]");
 
@@ -112,7 +115,8 @@ int main(int argc, char** argv) {
                 .edge = &edge,
                 .executor = &executor,
                 .audit = {.key_file = absl::GetFlag(FLAGS_audit_key_file),
-                          .anchor_file = absl::GetFlag(FLAGS_audit_anchor_file)}});
+                          .anchor_file = absl::GetFlag(FLAGS_audit_anchor_file)},
+                .rulebook_dir = absl::GetFlag(FLAGS_rulebooks)});
   if (!modules.ok()) {
     callmatch::LogError("cannot start the service", {{"error", modules.status().ToString()}});
     return 2;

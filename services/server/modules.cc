@@ -6,11 +6,11 @@
 #include "absl/strings/str_join.h"
 #include "callmatch/v1/campaign.grpc.pb.h"
 #include "callmatch/v1/contract.grpc.pb.h"
-#include "callmatch/v1/scoring.grpc.pb.h"
 #include "callmatch/v1/teleoperator.grpc.pb.h"
 #include "services/campaign/campaign_service.h"
 #include "services/common/endpoints.h"
 #include "services/matching/matching_service.h"
+#include "services/scoring/scoring_service.h"
 #include "services/teleoperator/teleoperator_service.h"
 
 namespace callmatch {
@@ -74,7 +74,12 @@ absl::StatusOr<std::vector<std::unique_ptr<ServiceModule>>> MakeModules(absl::st
   } else if (service == "contract") {
     module->Add<v1::ContractService>();
   } else if (service == "scoring") {
-    module->Add<v1::ScoringService>();
+    absl::StatusOr<std::unique_ptr<ServiceModule>> scoring =
+        MakeScoringModule(deps.rulebook_dir, deps.store, deps.edge);
+    if (!scoring.ok()) return scoring.status();
+    std::vector<std::unique_ptr<ServiceModule>> modules;
+    modules.push_back(*std::move(scoring));
+    return modules;
   } else if (service == "audit") {
     absl::StatusOr<std::unique_ptr<ServiceModule>> audit =
         MakeAuditModule(deps.audit, deps.store, deps.edge, deps.credentials);

@@ -25,6 +25,8 @@ struct Dependencies {
   Edge* edge = nullptr;
   Executor* executor = nullptr;
   AuditModuleOptions audit;
+  // Where the scoring service reads its rulebooks (*.textproto).
+  std::string rulebook_dir;
 };
 
 // The modules of one service name (an Endpoints() name: campaign, teleoperator, matching,
