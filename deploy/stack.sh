@@ -63,6 +63,16 @@ audit_key() {
   fi
 }
 
+# The first operator credential, issued on this host (only its hash goes to Redis).
+operator_credential() {
+  local file="$var/operator.credential"
+  if ! [ -s "$file" ]; then
+    (umask 077 && "$server" --bootstrap_operator=operator --redis="127.0.0.1:$redis_port" |
+      sed -n 's/.*"secret":"\([^"]*\)".*/\1/p' >"$file")
+    echo "operator: credential issued into var/operator.credential"
+  fi
+}
+
 start_service() {  # start_service NAME
   local name=$1 pidfile="$var/run/$1.pid"
   if alive "$pidfile"; then
@@ -91,16 +101,20 @@ up() {
   deploy/setup.sh
   start_redis
   audit_key
+  operator_credential
   for service in "${services[@]}"; do start_service "$service"; done
   export_addresses
   wait_serving
   "$cli" health
   cat <<MSG
 
-callmatch is up. Call it with the CLI (addresses above are its defaults):
+callmatch is up. Call it with the CLI (addresses above are its defaults), as the operator:
+  export CALLMATCH_CREDENTIAL_FILE=$var/operator.credential
   build/services/cli/callmatch health
   build/services/cli/callmatch services
   build/services/cli/callmatch methods
+  build/services/cli/callmatch call CredentialService/WhoAmI
+  build/services/cli/callmatch call ScoringService/ListRulebooks
   build/services/cli/callmatch call CampaignService/ListCompanies '{}'
 Stop it with: deploy/stack.sh down
 MSG
