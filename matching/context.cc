@@ -22,12 +22,49 @@ absl::Status ScheduleZone(const v1::WeeklySchedule& schedule, absl::string_view 
   return ValidateWindows(schedule);
 }
 
+// Adds `group` (a reduced group_id; nothing when empty) and its parents followed through
+// platform companies, at most kMaxGroupParents of them, stopping at a key already in `keys`.
+void AddGroupChain(const Dataset& dataset, std::string group, std::vector<std::string>& keys) {
+  for (int step = 0; step <= kMaxGroupParents && !group.empty(); ++step) {
+    if (std::find(keys.begin(), keys.end(), group) != keys.end()) return;
+    keys.push_back(group);
+    const v1::Company* parent = dataset.company_by_registration(group);
+    if (parent == nullptr) return;
+    group = CompanyNumber(parent->location().country_code(), parent->group_id());
+  }
+}
+
+std::vector<std::string> SortedUnique(std::vector<std::string> keys) {
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
+}
+
 }  // namespace
 
-std::string CompanyGroupKey(const v1::Company& company) {
-  if (!company.group_id().empty()) return company.group_id();
-  if (!company.registration().number().empty()) return company.registration().number();
-  return absl::StrCat("company:", company.name());
+std::vector<std::string> CompanyGroupKeys(const Dataset& dataset, const v1::Company& company) {
+  const absl::string_view country = company.location().country_code();
+  std::vector<std::string> keys;
+  if (!company.registration().number().empty()) {
+    keys.push_back(CompanyNumber(country, company.registration().number()));
+  }
+  AddGroupChain(dataset, CompanyNumber(country, company.group_id()), keys);
+  if (keys.empty()) keys.push_back(absl::StrCat("company:", company.name()));
+  return SortedUnique(std::move(keys));
+}
+
+std::string SharedGroupKey(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  auto i = a.begin();
+  auto j = b.begin();
+  while (i != a.end() && j != b.end()) {
+    if (*i == *j) return *i;
+    if (*i < *j) {
+      ++i;
+    } else {
+      ++j;
+    }
+  }
+  return "";
 }
 
 EmployerFacts ResolveEmployer(const Dataset& dataset, const v1::Employer& employer) {
@@ -36,14 +73,18 @@ EmployerFacts ResolveEmployer(const Dataset& dataset, const v1::Employer& employ
   out.label =
       absl::StrCat(employer.display_name().empty() ? "an employer" : employer.display_name(),
                    number.empty() ? "" : absl::StrCat(" (", number, ")"));
-  if (!number.empty()) out.platform_company = dataset.company_by_registration(number);
+  const std::string key = CompanyNumber(employer.country_code(), number);
+  if (!key.empty()) out.platform_company = dataset.company_by_registration(key);
   if (out.platform_company != nullptr) {
-    out.group_key = CompanyGroupKey(*out.platform_company);
+    out.group_keys = CompanyGroupKeys(dataset, *out.platform_company);
     out.segments.assign(out.platform_company->segments().begin(),
                         out.platform_company->segments().end());
     return out;
   }
-  out.group_key = !employer.group_id().empty() ? employer.group_id() : number;
+  if (!key.empty()) out.group_keys.push_back(key);
+  AddGroupChain(dataset, CompanyNumber(employer.country_code(), employer.group_id()),
+                out.group_keys);
+  out.group_keys = SortedUnique(std::move(out.group_keys));
   out.segments.assign(employer.segments().begin(), employer.segments().end());
   return out;
 }
@@ -65,8 +106,9 @@ absl::StatusOr<CampaignContext> MakeCampaignContext(const Dataset& dataset,
   c.campaign = &campaign;
   c.client_name = ClientOf(campaign);
   c.client = dataset.company(c.client_name);
-  c.client_group_key =
-      c.client != nullptr ? CompanyGroupKey(*c.client) : absl::StrCat("company:", c.client_name);
+  c.client_group_keys = c.client != nullptr
+                            ? CompanyGroupKeys(dataset, *c.client)
+                            : std::vector<std::string>{absl::StrCat("company:", c.client_name)};
   c.today = today;
   const Period period = PeriodOf(campaign.start_date(), campaign.end_date());
   c.as_of = std::max(today, period.first);
@@ -138,12 +180,14 @@ TeleoperatorFacts MakeTeleoperatorFacts(const Dataset& dataset, const Teleoperat
     cf.campaign = dataset.campaign(k.campaign());
     cf.client_name = !k.client().empty() ? k.client() : ParentName(k.campaign());
     const v1::Company* client = dataset.company(cf.client_name);
-    cf.client_group_key =
-        client != nullptr ? CompanyGroupKey(*client) : absl::StrCat("company:", cf.client_name);
+    cf.client_group_keys = client != nullptr
+                               ? CompanyGroupKeys(dataset, *client)
+                               : std::vector<std::string>{absl::StrCat("company:", cf.client_name)};
     const bool accepted_or_active =
         k.state() == v1::CONTRACT_STATE_ACCEPTED || k.state() == v1::CONTRACT_STATE_ACTIVE;
     cf.holds_time = accepted_or_active && cf.campaign != nullptr;
-    cf.assignment = accepted_or_active || k.state() == v1::CONTRACT_STATE_TERMINATED;
+    cf.accepted = ToCivilDay(k.accept_date());
+    cf.assignment = cf.accepted.has_value();
     if (cf.campaign != nullptr) {
       cf.imposed = IsImposed(*cf.campaign, &k.terms());
       const v1::WeeklySchedule& windows = cf.campaign->calling_windows();
@@ -163,7 +207,7 @@ TeleoperatorFacts MakeTeleoperatorFacts(const Dataset& dataset, const Teleoperat
       f.logs.appointments_set += set;
       f.logs.appointments_validated +=
           std::min<int64_t>(set, std::max(0, log.appointments_validated()));
-      f.logs.minutes_by_week[MondayOf(*day)] += std::max(0, log.minutes_worked());
+      cf.minutes_by_week[MondayOf(*day)] += std::max(0, log.minutes_worked());
       if (log.revenue().minor_units() != 0) {
         f.logs.revenue.push_back({*day, cf.client_name, log.revenue().minor_units()});
       }

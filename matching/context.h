@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,15 +28,27 @@ namespace callmatch::matching {
 
 // --- Companies and groups -------------------------------------------------------------------
 
-// A company's group key: its group_id if set, else its registration number, else
-// "company:<name>" (a company alone in its group).
-std::string CompanyGroupKey(const v1::Company& company);
+// Group keys (docs/matching.md, "Companies, groups, employers"). Every company has a set of group
+// keys, sorted and without duplicates: its own number and its group_id (both reduced by
+// CompanyNumber with the company's country), then the parents found by following group_id
+// through platform companies: the platform company indexed under the last key found (
+// Dataset::company_by_registration), its reduced group_id, and so on, at most kMaxGroupParents
+// steps, stopping at a key already in the set (a cycle), an empty group_id or a number the
+// platform does not know. A company with neither number nor group_id has the single key
+// "company:<name>". Two companies are in the same group when their sets intersect.
+inline constexpr int kMaxGroupParents = 8;
+std::vector<std::string> CompanyGroupKeys(const Dataset& dataset, const v1::Company& company);
+// The smallest key both sorted sets hold; empty when they are not in the same group.
+std::string SharedGroupKey(const std::vector<std::string>& a, const std::vector<std::string>& b);
 
-// An employer as the rules see it. When its registration number is a platform company, that
-// company's group and segments prevail over the declaration.
+// An employer as the rules see it. When its number (reduced by CompanyNumber with the
+// employer's country) is a platform company, that company's group keys and segments prevail
+// over the declaration.
 struct EmployerFacts {
-  // Declared group_id, else its own number; empty when neither is known (matches no group).
-  std::string group_key;
+  // The platform company's keys; else the declared number and group_id, reduced, with the
+  // group_id's parents followed through platform companies as for a company; empty when
+  // neither is known (in no group).
+  std::vector<std::string> group_keys;
   std::vector<std::string> segments;
   const v1::Company* platform_company = nullptr;  // nullptr: known only by its declaration
   // "Acme SA (732829320)" for explanations.
@@ -57,7 +70,8 @@ struct CampaignContext {
   const v1::Campaign* campaign = nullptr;
   std::string client_name;
   const v1::Company* client = nullptr;  // nullptr when the company is not in the dataset
-  std::string client_group_key;
+  // CompanyGroupKeys of the client; {"company:<name>"} when it is not in the dataset.
+  std::vector<std::string> client_group_keys;
   absl::CivilDay today;
   // The later of the campaign's start and today.
   absl::CivilDay as_of;
@@ -100,12 +114,17 @@ struct ContractFacts {
   Period period;
   const v1::Campaign* campaign = nullptr;  // nullptr when the campaign is not in the dataset
   std::string client_name;
-  std::string client_group_key;
+  std::vector<std::string> client_group_keys;  // as CampaignContext's
   // ACCEPTED or ACTIVE, with a known campaign: the mission holds the teleoperator's time and
   // counts for CONFLICTING_MISSION and WORKING_TIME when its period overlaps the remaining one.
   bool holds_time = false;
-  // ACCEPTED, ACTIVE or TERMINATED: an assignment, for fairness.
+  // accept_date set (whatever the state): an assignment, for fairness.
   bool assignment = false;
+  // accept_date; nullopt when unset (never accepted).
+  std::optional<absl::CivilDay> accepted;
+  // Minutes logged on this contract per ISO week (key: the Monday); a week with any log of
+  // this contract has an entry.
+  std::map<absl::CivilDay, int64_t> minutes_by_week;
   bool imposed = true;
   absl::Status schedule_status;
   absl::TimeZone zone;
@@ -113,13 +132,12 @@ struct ContractFacts {
   int64_t nominal_week_minutes = 0;
 };
 
-// Aggregates of every activity log of every contract.
+// Aggregates of every activity log of every contract that has a day (a log without one is
+// ignored by every rule).
 struct LogTotals {
   int64_t appointments_set = 0;
   // Each log's validated appointments, capped at that log's appointments set.
   int64_t appointments_validated = 0;
-  // Minutes worked per ISO week (key: the Monday); a week with any log has an entry.
-  std::map<absl::CivilDay, int64_t> minutes_by_week;
   struct Revenue {
     absl::CivilDay day;
     std::string client;

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "matching/registration.h"
 
 namespace callmatch::matching {
 namespace {
@@ -51,6 +52,10 @@ bool RemoveByName(std::vector<T>& items, absl::string_view name, NameOf name_of)
   return true;
 }
 
+std::string IndexNumber(const v1::Company& company) {
+  return CompanyNumber(company.location().country_code(), company.registration().number());
+}
+
 }  // namespace
 
 std::string ParentName(absl::string_view name) {
@@ -63,9 +68,16 @@ std::string ParentName(absl::string_view name) {
 absl::Status Dataset::Upsert(const v1::Company& company) {
   if (!HasShape(company.name(), {"companies"})) return BadName("company", company.name());
   auto it = companies_.find(company.name());
-  if (it != companies_.end()) company_by_registration_.erase(it->second.registration().number());
+  if (it != companies_.end() && !it->second.registration().number().empty()) {
+    // Only this company's entry: another company may share the number.
+    auto old = company_by_registration_.find(IndexNumber(it->second));
+    if (old != company_by_registration_.end()) {
+      old->second.erase(company.name());
+      if (old->second.empty()) company_by_registration_.erase(old);
+    }
+  }
   if (!company.registration().number().empty()) {
-    company_by_registration_[company.registration().number()] = company.name();
+    company_by_registration_[IndexNumber(company)].insert(company.name());
   }
   companies_[company.name()] = company;
   return absl::OkStatus();
@@ -162,7 +174,8 @@ const v1::Company* Dataset::company(absl::string_view name) const {
 
 const v1::Company* Dataset::company_by_registration(absl::string_view number) const {
   auto it = company_by_registration_.find(number);
-  return it == company_by_registration_.end() ? nullptr : company(it->second);
+  if (it == company_by_registration_.end() || it->second.empty()) return nullptr;
+  return company(*it->second.begin());
 }
 
 const v1::Campaign* Dataset::campaign(absl::string_view name) const {

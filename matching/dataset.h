@@ -11,6 +11,7 @@
 #define CALLMATCH_MATCHING_DATASET_H_
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -56,7 +57,11 @@ class Dataset {
 
   // Look-ups; nullptr when absent.
   const v1::Company* company(absl::string_view name) const;
-  // The platform company with this registration number (SIREN in France).
+  // The platform company identified by `number`, a number as CompanyNumber (registration.h)
+  // returns it: a company is indexed under CompanyNumber(its location's country, its
+  // registration number), so a French company registered by SIRET is found by its SIREN. When
+  // several companies share the number, the one with the smallest resource name (byte order),
+  // whatever the order they were stored in.
   const v1::Company* company_by_registration(absl::string_view number) const;
   const v1::Campaign* campaign(absl::string_view name) const;
   const TeleoperatorData* teleoperator(absl::string_view name) const;
@@ -70,7 +75,8 @@ class Dataset {
   std::map<std::string, v1::Company> companies_;
   std::map<std::string, v1::Campaign> campaigns_;
   std::map<std::string, TeleoperatorData> teleoperators_;
-  absl::flat_hash_map<std::string, std::string> company_by_registration_;  // number -> name
+  // CompanyNumber -> names of the companies with that number.
+  absl::flat_hash_map<std::string, std::set<std::string>> company_by_registration_;
 };
 
 // The parent of a resource name: "teleoperators/t1" for "teleoperators/t1/employments/e1",

@@ -66,6 +66,26 @@ absl::Status ValidatePolicy(const v1::MatchingPolicy& p) {
   for (const auto& c : checks) {
     if (absl::Status s = AtLeast(c.field, c.value, c.minimum); !s.ok()) return s;
   }
+  // Upper bounds: average_weeks drives a loop over past weeks, and the day counts move the as-of
+  // date; a century of days is more than any rule needs.
+  constexpr int64_t kMaxDays = 36525;
+  const struct {
+    absl::string_view field;
+    int64_t value;
+    int64_t maximum;
+  } maxima[] = {
+      {"average_weeks", p.average_weeks(), 52},
+      {"former_employee_cooloff_days", p.former_employee_cooloff_days(), kMaxDays},
+      {"registration_max_age_days", p.registration_max_age_days(), kMaxDays},
+      {"fairness_window_days", p.fairness_window_days(), kMaxDays},
+      {"revenue_window_days", p.revenue_window_days(), kMaxDays},
+  };
+  for (const auto& m : maxima) {
+    if (m.value > m.maximum) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("policy.", m.field, " is ", m.value, ", at most ", m.maximum));
+    }
+  }
   if (p.quality_prior_permille() > 1000) {
     return absl::InvalidArgumentError(absl::StrCat("policy.quality_prior_permille is ",
                                                    p.quality_prior_permille(), ", at most 1000"));

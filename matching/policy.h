@@ -35,7 +35,9 @@ inline constexpr int32_t kDefaultRevenueWindowDays = 365;
 v1::MatchingPolicy DefaultPolicy();
 
 // INVALID_ARGUMENT naming the field when a parameter makes no sense: a cap, a window or the
-// average's week count below 1, a negative cool-off, age, prior or weight, a prior rate above 1000.
+// average's week count below 1, a negative cool-off, age, prior or weight, a prior rate above 1000,
+// a daily rest above a day; and above their bounds: average_weeks over 52, the cool-off, the
+// registration age and the fairness and revenue windows over 36525 days, a weight over 2^40.
 absl::Status ValidatePolicy(const v1::MatchingPolicy& policy);
 
 }  // namespace callmatch::matching

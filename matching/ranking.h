@@ -30,7 +30,8 @@ int64_t SectorFit(const CampaignContext& campaign, const v1::Teleoperator& teleo
 int64_t LanguageScore(const CampaignContext& campaign, const v1::Teleoperator& teleoperator);
 int64_t Slack(const WorkWeek& work, const v1::MatchingPolicy& policy);
 int64_t Quality(const TeleoperatorFacts& teleoperator, const v1::MatchingPolicy& policy);
-// Recent assignments: contracts ACCEPTED, ACTIVE or TERMINATED starting on or after
+// Recent assignments: contracts with accept_date set (accepted at some point, whatever the
+// state now; a withdrawn proposal is none) whose start_date is set and on or after
 // as_of - fairness_window_days.
 int64_t RecentAssignments(const CampaignContext& campaign, const TeleoperatorFacts& teleoperator,
                           const v1::MatchingPolicy& policy);

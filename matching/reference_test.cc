@@ -51,17 +51,36 @@ TEST_F(ReferenceTest, ReturnsTopKAndEveryExclusionWithAllItsCodes) {
 TEST_F(ReferenceTest, AgreesWithExplainForEveryTeleoperator) {
   absl::StatusOr<ReferenceResult> r = ReferenceMatch(data_, kCampaign, policy_, today_, 10);
   ASSERT_TRUE(r.ok());
+  int matched = 0;
   for (const auto& [name, data] : data_.teleoperators()) {
     const v1::EligibilityExplanation e = Explain(name);
     const bool eligible =
         std::find(r->eligible.begin(), r->eligible.end(), name) != r->eligible.end();
     EXPECT_EQ(e.eligible(), eligible) << name;
+    // The same failing reason codes, in code order.
+    std::vector<v1::ExclusionReason> failing;
+    for (const v1::RuleOutcome& o : e.outcomes()) {
+      if (!o.passed()) failing.push_back(o.rule());
+    }
+    auto excluded = r->excluded.find(name);
+    EXPECT_EQ(excluded != r->excluded.end(), !eligible) << name;
+    if (excluded != r->excluded.end()) {
+      EXPECT_EQ(excluded->second, failing) << name;
+    }
+    // The same score and the same components, in the same order.
     for (const v1::Match& m : r->top) {
-      if (m.teleoperator() == name) {
-        EXPECT_EQ(m.score(), e.score()) << name;
+      if (m.teleoperator() != name) continue;
+      ++matched;
+      EXPECT_EQ(m.score(), e.score()) << name;
+      ASSERT_EQ(m.components_size(), e.components_size()) << name;
+      for (int i = 0; i < m.components_size(); ++i) {
+        EXPECT_EQ(m.components(i).SerializeAsString(), e.components(i).SerializeAsString())
+            << name << " component " << i;
       }
     }
   }
+  EXPECT_EQ(matched, 2);  // t1 and t3
+  EXPECT_EQ(r->excluded.size(), 2u);
 }
 
 TEST_F(ReferenceTest, TopZeroKeepsTheEligibleList) {

@@ -103,4 +103,10 @@ absl::Status ValidateRegistrationNumber(absl::string_view country_code, absl::st
   return digit ? absl::OkStatus() : Invalid(number, "no digit");
 }
 
+std::string CompanyNumber(absl::string_view country_code, absl::string_view number) {
+  const bool france = country_code.empty() || absl::EqualsIgnoreCase(country_code, "FR");
+  if (france && number.size() == 14 && AllDigits(number)) return std::string(number.substr(0, 9));
+  return std::string(number);
+}
+
 }  // namespace callmatch::matching

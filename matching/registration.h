@@ -9,6 +9,8 @@
 #ifndef CALLMATCH_MATCHING_REGISTRATION_H_
 #define CALLMATCH_MATCHING_REGISTRATION_H_
 
+#include <string>
+
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 
@@ -32,6 +34,12 @@ bool IsValidSiret(absl::string_view number);
 //   any other: 4 to 20 characters, letters and digits, at least one digit.
 // INVALID_ARGUMENT otherwise, saying why. No spaces are accepted anywhere.
 absl::Status ValidateRegistrationNumber(absl::string_view country_code, absl::string_view number);
+
+// The number that identifies the company itself: for France (country "FR" in any case, or no
+// country) a 14-digit all-digit number (a SIRET) is reduced to its first 9 digits (the SIREN);
+// every other number is returned unchanged. No check digit is tested: a reduced SIRET and a
+// SIREN written directly name the same company.
+std::string CompanyNumber(absl::string_view country_code, absl::string_view number);
 
 }  // namespace callmatch::matching
 

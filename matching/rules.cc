@@ -99,10 +99,11 @@ v1::RuleOutcome CheckEmployeeOfClient(const RuleInput& in) {
   v1::RuleOutcome out;
   int64_t current = 0;
   for (const EmploymentFacts& e : in.teleoperator.employments) {
-    if (e.employer.group_key.empty() || e.employer.group_key != c.client_group_key) continue;
+    const std::string shared = SharedGroupKey(e.employer.group_keys, c.client_group_keys);
+    if (shared.empty()) continue;
     const std::string who = absl::StrCat(
         e.employer.label, e.employer.platform_company != nullptr ? "" : " (declared only)",
-        ", in the client's group ", c.client_group_key);
+        ", in the client's group (shared key ", shared, ")");
     if (Overlaps(e.period, c.remaining)) {
       ++current;
       std::string when;
@@ -126,9 +127,9 @@ v1::RuleOutcome CheckEmployeeOfClient(const RuleInput& in) {
   AddFigure(out, "current_employments_in_client_group", current, 0, "count");
   const bool passed = failures.empty();
   if (passed) {
-    notes.insert(notes.begin(),
-                 absl::StrCat("no current employment in the client's group ", c.client_group_key,
-                              " and no former one within ", cooloff, " days"));
+    notes.insert(notes.begin(), absl::StrCat("no current employment in the client's group (",
+                                             absl::StrJoin(c.client_group_keys, ", "),
+                                             ") and no former one within ", cooloff, " days"));
   }
   return Finish(std::move(out), v1::EXCLUSION_REASON_EMPLOYEE_OF_CLIENT, passed,
                 Sentences(passed ? notes : failures));
@@ -145,7 +146,7 @@ v1::RuleOutcome CheckCompetingEmployer(const RuleInput& in) {
     if (!Overlaps(e.period, c.remaining)) continue;
     ++current;
     // The client's own group does not compete with it: that is EMPLOYEE_OF_CLIENT's case.
-    if (!e.employer.group_key.empty() && e.employer.group_key == c.client_group_key) continue;
+    if (!SharedGroupKey(e.employer.group_keys, c.client_group_keys).empty()) continue;
     const auto pairs = OverlappingSegments(e.employer.segments, c.campaign->segments());
     if (pairs.empty()) continue;
     ++competing;
@@ -235,7 +236,7 @@ v1::RuleOutcome CheckConflictingMission(const RuleInput& in) {
   std::vector<std::string> failures;
   for (const ContractFacts& k : in.teleoperator.contracts) {
     if (!k.holds_time || !Overlaps(k.period, c.remaining)) continue;
-    if (k.client_group_key == c.client_group_key) continue;
+    if (!SharedGroupKey(k.client_group_keys, c.client_group_keys).empty()) continue;
     const auto pairs = OverlappingSegments(k.campaign->segments(), c.campaign->segments());
     if (pairs.empty()) continue;
     const v1::Contract& contract = k.data->contract;
@@ -306,8 +307,14 @@ v1::RuleOutcome CheckWorkingTime(const RuleInput& in) {
   AddFigure(out, "average_weeks", avg.weeks, avg.weeks, "weeks");
   std::vector<std::string> past;
   for (const PastWeek& w : avg.past) {
+    std::vector<std::string> detail;
+    if (w.salaried > 0) detail.push_back(absl::StrCat("salaried ", FormatHours(w.salaried)));
+    if (w.logged_contracts > 0) detail.push_back(absl::StrCat("logged ", FormatHours(w.logged)));
+    if (w.planned_contracts > 0) {
+      detail.push_back(absl::StrCat("planned ", FormatHours(w.planned)));
+    }
     past.push_back(absl::StrCat(FormatDay(w.monday), " ", FormatHours(w.total()),
-                                w.logged ? " logged" : " planned"));
+                                detail.empty() ? "" : ": ", absl::StrJoin(detail, " + ")));
   }
   // The average in tenths of an hour, rounded half up, for people; the test is on minutes.
   parts.push_back(absl::StrCat(
@@ -338,7 +345,7 @@ v1::RuleOutcome CheckWorkingTime(const RuleInput& in) {
 
   // Daily rest.
   const RestResult rest = CheckDailyRest(FixedWork(in.work, freelance, /*include_this=*/true),
-                                         c.week.span, p.min_daily_rest_minutes());
+                                         RestSpan(c), p.min_daily_rest_minutes());
   passed = passed && rest.ok;
   AddFigure(out, "min_daily_rest_minutes", rest.longest_rest, p.min_daily_rest_minutes(),
             "minutes");

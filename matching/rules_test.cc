@@ -103,7 +103,7 @@ TEST_F(RulesTest, EmployeeOfClientSiblingCompanyOfGroupExcluded) {
   Put(Employment("t1", "e1", "542051180"));  // declares no group: the platform's data prevails
   const v1::RuleOutcome o = Rule(v1::EXCLUSION_REASON_EMPLOYEE_OF_CLIENT);
   EXPECT_FALSE(o.passed());
-  EXPECT_TRUE(Contains(o.explanation(), "group 552100554")) << o.explanation();
+  EXPECT_TRUE(Contains(o.explanation(), "shared key 552100554")) << o.explanation();
 }
 
 TEST_F(RulesTest, EmployeeOfClientParentCompanyExcluded) {
@@ -426,7 +426,8 @@ TEST_F(AverageTest, WorkingTimeAverageOneMinuteOverFails) {
   EXPECT_EQ(Figure(o, "weekly_minutes"), 2880);  // the week itself is at its cap, not over
   EXPECT_TRUE(Contains(o.explanation(), "12-week average 44 h > cap 44 h (528.0 h (31681 min)"))
       << o.explanation();
-  EXPECT_TRUE(Contains(o.explanation(), "2027-02-22 46.7 h (2801 min) logged")) << o.explanation();
+  EXPECT_TRUE(Contains(o.explanation(), "2027-02-22 46.7 h (2801 min): logged 46.7 h (2801 min)"))
+      << o.explanation();
 }
 
 TEST_F(RulesTest, WorkingTimeWeeksWithoutLogsCountPlannedHours) {
@@ -446,7 +447,7 @@ TEST_F(RulesTest, WorkingTimeWeeksWithoutLogsCountPlannedHours) {
   EXPECT_EQ(Figure(o, "weekly_minutes"), 1200 + 480);
   // Reference week 1680 + logged 300 + ten planned weeks of 1200.
   EXPECT_EQ(Figure(o, "average_weeks_total_minutes"), 1680 + 300 + 12000);
-  EXPECT_TRUE(Contains(o.explanation(), "2027-02-15 20 h planned")) << o.explanation();
+  EXPECT_TRUE(Contains(o.explanation(), "2027-02-15 20 h: planned 20 h")) << o.explanation();
 }
 
 TEST_F(RulesTest, WorkingTimeFlexibleHoursCountWeeklyNotDaily) {

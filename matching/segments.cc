@@ -75,11 +75,8 @@ std::vector<std::pair<std::string, std::string>> Overlapping(
 }  // namespace
 
 std::string NormalizeSegment(absl::string_view code) {
-  std::string out;
-  for (char c : code) {
-    if (c != ' ' && c != '\t') out.push_back(absl::ascii_toupper(static_cast<unsigned char>(c)));
-  }
-  return out;
+  // Trimmed only: a code with inner spaces ("82. 20") does not parse.
+  return absl::AsciiStrToUpper(absl::StripAsciiWhitespace(code));
 }
 
 int SegmentLevel(absl::string_view code) { return Parse(NormalizeSegment(code)).level; }

@@ -25,7 +25,8 @@
 
 namespace callmatch::matching {
 
-// The code trimmed of ASCII spaces and upper-cased.
+// The code trimmed of leading and trailing ASCII whitespace (absl::StripAsciiWhitespace) and
+// upper-cased; inner spaces stay, so "82. 20" does not parse.
 std::string NormalizeSegment(absl::string_view code);
 
 // 1 (section) to 5 (NAF sub-class) for a well-formed code; 0 otherwise.

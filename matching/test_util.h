@@ -150,6 +150,12 @@ inline v1::Contract Contract(const std::string& teleoperator_id, const std::stri
   *k.mutable_terms() = campaign.terms();
   *k.mutable_start_date() = campaign.start_date();
   *k.mutable_end_date() = campaign.end_date();
+  // Contracts that were accepted carry their accept date (long ago, so that every past week of
+  // the average sees them planned); PROPOSED, DECLINED and the like have none.
+  if (state == v1::CONTRACT_STATE_ACCEPTED || state == v1::CONTRACT_STATE_ACTIVE ||
+      state == v1::CONTRACT_STATE_TERMINATED) {
+    *k.mutable_accept_date() = D(2020, 1, 6);
+  }
   return k;
 }
 

@@ -28,12 +28,27 @@ bool IsOtherMission(const ContractFacts& k, const CampaignContext& campaign, con
          Overlaps(k.period, period);
 }
 
+// Past weeks: a contract for another known campaign, accepted (accept_date) on or before the
+// week's last day, whose period overlaps the week, whatever its state today.
+bool PlannedIn(const ContractFacts& k, const CampaignContext& campaign, const Period& week) {
+  return k.campaign != nullptr && k.campaign->name() != campaign.campaign->name() &&
+         k.accepted.has_value() && *k.accepted <= week.last && Overlaps(k.period, week);
+}
+
+// The local week [monday 00:00, monday + 7 00:00) of `zone`.
+Interval OwnWeek(absl::CivilDay monday, const absl::TimeZone& zone) {
+  return LocalSpan(monday, monday + 6, zone);
+}
+
 }  // namespace
+
+Interval RestSpan(const CampaignContext& campaign) {
+  return LocalSpan(campaign.week.monday - 1, campaign.week.monday + 7, campaign.zone);
+}
 
 WorkWeek MakeWorkWeek(const CampaignContext& campaign, const TeleoperatorFacts& t) {
   WorkWeek w;
   const absl::CivilDay monday = campaign.week.monday;
-  const Interval& span = campaign.week.span;
   if (!t.zone_status.ok()) {
     w.status = t.zone_status;
     return w;
@@ -56,12 +71,13 @@ WorkWeek MakeWorkWeek(const CampaignContext& campaign, const TeleoperatorFacts& 
     job.kind = JobKind::kSalaried;
     job.label = absl::StrCat("salaried at ", e.employer.label);
     job.occurrences = ExpandSchedule(e.employment->schedule(), e.zone, monday);
-    job.week_minutes = MinutesIn(job.occurrences, span);
+    job.week_minutes = MinutesIn(job.occurrences, OwnWeek(monday, e.zone));
     w.jobs.push_back(std::move(job));
   }
   for (const ContractFacts& k : t.contracts) {
     if (!IsOtherMission(k, campaign, campaign.remaining)) continue;
-    if (!k.schedule_status.ok()) {
+    // A flexible mission's windows do not count: only an imposed one's must be readable.
+    if (k.imposed && !k.schedule_status.ok()) {
       w.status = k.schedule_status;
       return w;
     }
@@ -71,7 +87,7 @@ WorkWeek MakeWorkWeek(const CampaignContext& campaign, const TeleoperatorFacts& 
     job.fixed = k.imposed;
     if (k.imposed) {
       job.occurrences = ExpandSchedule(k.campaign->calling_windows(), k.zone, monday);
-      job.week_minutes = MinutesIn(job.occurrences, span);
+      job.week_minutes = MinutesIn(job.occurrences, OwnWeek(monday, k.zone));
     } else {
       job.week_minutes = k.nominal_week_minutes;
     }
@@ -139,13 +155,15 @@ AverageFigures AverageWeeks(const CampaignContext& campaign, const TeleoperatorF
       if (Overlaps(e.period, period)) week.salaried += e.nominal_week_minutes;
     }
     if (freelance) {
-      auto logged = t.logs.minutes_by_week.find(week.monday);
-      if (logged != t.logs.minutes_by_week.end()) {
-        week.logged = true;
-        week.missions = logged->second;
-      } else {
-        for (const ContractFacts& k : t.contracts) {
-          if (IsOtherMission(k, campaign, period)) week.missions += k.nominal_week_minutes;
+      // Per contract: its logs that week if it has any, else its planned minutes.
+      for (const ContractFacts& k : t.contracts) {
+        auto logged = k.minutes_by_week.find(week.monday);
+        if (logged != k.minutes_by_week.end()) {
+          week.logged += logged->second;
+          ++week.logged_contracts;
+        } else if (PlannedIn(k, campaign, period)) {
+          week.planned += k.nominal_week_minutes;
+          ++week.planned_contracts;
         }
       }
     }

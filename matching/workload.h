@@ -2,7 +2,7 @@
 // (salaried schedules, other missions, this campaign), the weekly and daily loads, the 12-week
 // average, free time and placeability. WORKING_TIME, SCHEDULE and the slack component read it.
 //
-// Which jobs count (design.md, "Time model"):
+// Which jobs count (design.md, "Time model", as amended in docs/decisions.md):
 //   salaried      every employment whose period overlaps the campaign's remaining period
 //                 [as_of, end]: its schedule in full, at fixed times, in its own zone;
 //   other mission every contract ACCEPTED or ACTIVE, for another campaign (known to the
@@ -10,7 +10,9 @@
 //                 windows at fixed times; flexible, its campaign's weekly_minutes_per_seat;
 //   this campaign imposed, its windows at fixed times; flexible, weekly_minutes_per_seat.
 // A fixed job's reference-week minutes are its occurrences (overlapping windows counted once)
-// inside the reference week; jobs add up (two jobs at the same time both count).
+// inside its own zone's local week starting on the reference Monday (this campaign: the
+// reference week itself), so a job in another zone counts its whole week whatever daylight-saving
+// change either zone has; jobs add up (two jobs at the same time both count).
 #ifndef CALLMATCH_MATCHING_WORKLOAD_H_
 #define CALLMATCH_MATCHING_WORKLOAD_H_
 
@@ -37,7 +39,7 @@ struct Job {
   bool fixed = true;
   // Fixed jobs: occurrences over the three weeks around the reference week, normalized.
   Intervals occurrences;
-  // Minutes in the reference week.
+  // Fixed: minutes in its own zone's week of the reference Monday; flexible: weekly minutes.
   int64_t week_minutes = 0;
   bool freelance() const { return kind != JobKind::kSalaried; }
 };
@@ -54,6 +56,10 @@ struct WorkWeek {
 };
 
 WorkWeek MakeWorkWeek(const CampaignContext& campaign, const TeleoperatorFacts& teleoperator);
+
+// Where the daily-rest test looks for starts of work: the reference week widened by one local
+// day of the campaign's zone on each side, [monday - 1 00:00, monday + 8 00:00).
+Interval RestSpan(const CampaignContext& campaign);
 
 // Whether a job counts toward the caps under the policy's caps_include_freelance.
 bool CountsForCaps(const Job& job, bool include_freelance);
@@ -82,15 +88,18 @@ std::vector<DayLoad> DailyLoads(const CampaignContext& campaign, const WorkWeek&
 // The average over policy.average_weeks weeks: the reference week's totals (as the weekly cap)
 // and the average_weeks - 1 ISO weeks before it. A past week counts the salaried schedules of
 // the employments whose period overlaps that week (nominal minutes) plus, with freelance
-// included, the minutes logged that week on any contract when the teleoperator logged anything
-// that week, else the nominal minutes of the other missions (as above, minus the period
-// condition) whose period overlaps that week.
+// included, for each contract: the minutes logged on it that week when it has a log dated in
+// that week (any state, any campaign), else, when it is planned that week, its nominal minutes
+// (as above). Planned: for another campaign known to the dataset, accept_date set and on or
+// before that week's Sunday, period overlapping that week (whatever the state today).
 struct PastWeek {
   absl::CivilDay monday;
   int64_t salaried = 0;
-  int64_t missions = 0;
-  bool logged = false;
-  int64_t total() const { return salaried + missions; }
+  int64_t logged = 0;   // minutes logged on the contracts that have logs that week
+  int64_t planned = 0;  // nominal minutes of the planned contracts without logs that week
+  int64_t logged_contracts = 0;
+  int64_t planned_contracts = 0;
+  int64_t total() const { return salaried + logged + planned; }
 };
 struct AverageFigures {
   WeekTotals reference;

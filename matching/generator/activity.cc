@@ -175,7 +175,10 @@ std::vector<Mission> DrawMissions(const World& world, std::vector<CampaignPlan>&
         c.set_termination_reason("the campaign ended");
       }
       *c.mutable_start_date() = ToDate(start);
-      *c.mutable_end_date() = ToDate(camp_end);
+      // TerminateContract sets end_date to the termination day when it is earlier.
+      *c.mutable_end_date() = ToDate(last);
+      // Accepted three days before it started (no random draw: the stream stays as it was).
+      *c.mutable_accept_date() = ToDate(start - 3);
       const Pace pace = DrawPace(rng, plan, latent);
       LogDays(rng, world, pace, start, last, mission);
       missions.push_back(std::move(mission));
@@ -216,6 +219,10 @@ std::vector<Mission> DrawMissions(const World& world, std::vector<CampaignPlan>&
       }
       *c.mutable_start_date() = ToDate(start);
       *c.mutable_end_date() = ToDate(end);
+      // Accepted two days before it started, and never after today; a proposal has none.
+      if (c.state() != v1::CONTRACT_STATE_PROPOSED) {
+        *c.mutable_accept_date() = ToDate(std::min(today, start - 2));
+      }
       if (c.state() == v1::CONTRACT_STATE_ACTIVE) {
         const Pace pace = DrawPace(rng, plan, latent);
         LogDays(rng, world, pace, start, std::min(end, today - 1), mission);

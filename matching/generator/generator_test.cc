@@ -337,6 +337,18 @@ TEST(GeneratorTest, NamesDatesAndReferencesAreConsistent) {
       if (c.state() != v1::CONTRACT_STATE_ACTIVE && c.state() != v1::CONTRACT_STATE_TERMINATED) {
         EXPECT_TRUE(cd.logs.empty()) << c.name();
       }
+      // Every accepted contract (ACCEPTED, ACTIVE, TERMINATED) has its accept date, on or before
+      // today and its start; a proposal has none.
+      EXPECT_EQ(c.has_accept_date(), c.state() != v1::CONTRACT_STATE_PROPOSED) << c.name();
+      if (c.has_accept_date()) {
+        EXPECT_TRUE(ValidDate(c.accept_date())) << c.name();
+        EXPECT_LE(Day(c.accept_date()), kToday) << c.name();
+        EXPECT_LE(Day(c.accept_date()), Day(c.start_date())) << c.name();
+      }
+      // A terminated mission logs nothing after its end date (the termination day).
+      if (c.state() == v1::CONTRACT_STATE_TERMINATED && !cd.logs.empty()) {
+        EXPECT_LE(Day(cd.logs.back().day()), Day(c.end_date())) << c.name();
+      }
       int64_t minutes = 0, calls = 0, set = 0, validated = 0, revenue = 0;
       for (const v1::ActivityLog& log : cd.logs) {
         EXPECT_TRUE(WellFormed(log.name(), {"teleoperators", "contracts", "activityLogs"}))
