@@ -79,13 +79,8 @@ grpc::ServerUnaryReactor* CredentialServiceImpl::ListCredentials(
     if (!page_size.ok()) return page_size.status();
     absl::StatusOr<std::vector<v1::Credential>> all = credentials_->List();
     if (!all.ok()) return all.status();
-    std::vector<std::string> names;
-    for (const auto& credential : *all) names.push_back(credential.name());
-    absl::StatusOr<Page> page = PageOf(names, *page_size, request->page_token());
-    if (!page.ok()) return page.status();
-    for (size_t i = page->begin; i < page->end; ++i) *response->add_credentials() = (*all)[i];
-    response->set_next_page_token(page->next_page_token);
-    return absl::OkStatus();
+    return PageByName(*std::move(all), *page_size, request->page_token(),
+                      response->mutable_credentials(), response->mutable_next_page_token());
   });
 }
 

@@ -288,15 +288,8 @@ grpc::ServerUnaryReactor* CampaignServiceImpl::ListCompanies(
       return !request->group_id().empty() && company.group_id() != request->group_id() &&
              company.registration().number() != request->group_id();
     });
-    std::sort(companies.begin(), companies.end(),
-              [](const v1::Company& a, const v1::Company& b) { return a.name() < b.name(); });
-    std::vector<std::string> names;
-    for (const auto& company : companies) names.push_back(company.name());
-    absl::StatusOr<Page> page = PageOf(names, *page_size, request->page_token());
-    if (!page.ok()) return page.status();
-    for (size_t i = page->begin; i < page->end; ++i) *response->add_companies() = companies[i];
-    response->set_next_page_token(page->next_page_token);
-    return absl::OkStatus();
+    return PageByName(std::move(companies), *page_size, request->page_token(),
+                      response->mutable_companies(), response->mutable_next_page_token());
   });
 }
 
@@ -476,15 +469,8 @@ grpc::ServerUnaryReactor* CampaignServiceImpl::ListCampaigns(
           [&](int, const std::string& name, const store::Record& record) { keep(name, record); });
       if (!loaded.ok()) return loaded;
     }
-    std::sort(campaigns.begin(), campaigns.end(),
-              [](const v1::Campaign& a, const v1::Campaign& b) { return a.name() < b.name(); });
-    std::vector<std::string> names;
-    for (const auto& campaign : campaigns) names.push_back(campaign.name());
-    absl::StatusOr<Page> page = PageOf(names, *page_size, request->page_token());
-    if (!page.ok()) return page.status();
-    for (size_t i = page->begin; i < page->end; ++i) *response->add_campaigns() = campaigns[i];
-    response->set_next_page_token(page->next_page_token);
-    return absl::OkStatus();
+    return PageByName(std::move(campaigns), *page_size, request->page_token(),
+                      response->mutable_campaigns(), response->mutable_next_page_token());
   });
 }
 

@@ -2,6 +2,7 @@
 #ifndef CALLMATCH_SERVICES_COMMON_VALIDATION_H_
 #define CALLMATCH_SERVICES_COMMON_VALIDATION_H_
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,22 @@ struct Page {
 };
 absl::StatusOr<Page> PageOf(const std::vector<std::string>& names, int page_size,
                             absl::string_view page_token);
+
+// Sorts resources by name and adds the page after `page_token` to `out`, setting the next
+// page's token ("" at the end).
+template <typename M>
+absl::Status PageByName(std::vector<M> items, int page_size, absl::string_view page_token,
+                        google::protobuf::RepeatedPtrField<M>* out, std::string* next_page_token) {
+  std::sort(items.begin(), items.end(), [](const M& a, const M& b) { return a.name() < b.name(); });
+  std::vector<std::string> names;
+  names.reserve(items.size());
+  for (const M& item : items) names.push_back(item.name());
+  absl::StatusOr<Page> page = PageOf(names, page_size, page_token);
+  if (!page.ok()) return page.status();
+  for (size_t i = page->begin; i < page->end; ++i) *out->Add() = std::move(items[i]);
+  *next_page_token = page->next_page_token;
+  return absl::OkStatus();
+}
 
 // --- Domain values (proto/callmatch/v1/common.proto) -------------------------------------------
 

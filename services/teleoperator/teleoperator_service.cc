@@ -238,17 +238,8 @@ grpc::ServerUnaryReactor* TeleoperatorServiceImpl::ListTeleoperators(
       teleoperators.push_back(*std::move(teleoperator));
     });
     if (!loaded.ok()) return loaded;
-    std::sort(teleoperators.begin(), teleoperators.end(),
-              [](const auto& a, const auto& b) { return a.name() < b.name(); });
-    std::vector<std::string> names;
-    for (const auto& teleoperator : teleoperators) names.push_back(teleoperator.name());
-    absl::StatusOr<Page> page = PageOf(names, *page_size, request->page_token());
-    if (!page.ok()) return page.status();
-    for (size_t i = page->begin; i < page->end; ++i) {
-      *response->add_teleoperators() = teleoperators[i];
-    }
-    response->set_next_page_token(page->next_page_token);
-    return absl::OkStatus();
+    return PageByName(std::move(teleoperators), *page_size, request->page_token(),
+                      response->mutable_teleoperators(), response->mutable_next_page_token());
   });
 }
 
