@@ -157,6 +157,14 @@ absl::StatusOr<PartitionCheck> VerifyPartition(store::RedisPool& pool, absl::str
     check.problem = std::string(problem);
     return check;
   };
+  // The seals' end first: every event they seal was written before them, so what is read up to
+  // here is complete even while events and seals keep being appended.
+  absl::StatusOr<store::Reply> tail_reply =
+      pool.Command({"XREVRANGE", SealKey(partition), "+", "-", "COUNT", "1"});
+  if (!tail_reply.ok()) return tail_reply.status();
+  absl::StatusOr<std::vector<StreamEntry>> tail = store::ParseStreamEntries(**tail_reply);
+  if (!tail.ok()) return tail.status();
+  const std::string last_seal = tail->empty() ? "0-0" : tail->front().id;
   StreamCursor events(pool, store::ChangeStreamKey(partition));
   StreamCursor seals(pool, SealKey(partition));
   std::string previous;
@@ -166,7 +174,8 @@ absl::StatusOr<PartitionCheck> VerifyPartition(store::RedisPool& pool, absl::str
   while (true) {
     if (!event.ok()) return event.status();
     if (!seal.ok()) return seal.status();
-    if (!seal->has_value()) break;  // what follows the last seal is not sealed yet
+    // What follows the last seal is not sealed yet.
+    if (!seal->has_value() || store::CompareStreamIds((*seal)->id, last_seal) > 0) break;
     const StreamEntry& s = **seal;
     if (!event->has_value() || store::CompareStreamIds(s.id, (*event)->id) < 0) {
       return fail(s.id, "removed");  // sealed, and no longer there

@@ -227,7 +227,9 @@ grpc::ServerUnaryReactor* CampaignServiceImpl::CreateCompany(
     v1::Company* response) {
   return edge_->Serve(context, Method("CreateCompany"), [=, this](Call& call) -> absl::Status {
     if (!call.is_operator()) return PermissionDenied("platform operators");
-    const std::string id = request->company_id().empty() ? NewResourceId() : request->company_id();
+    const std::string id = request->company_id().empty()
+                               ? ResourceIdFor(call.principal(), request->request_id())
+                               : request->company_id();
     if (absl::Status s = ValidateId(id, "company_id"); !s.ok()) return s;
     v1::Company company = request->company();
     company.set_name(absl::StrCat("companies/", id));
@@ -312,6 +314,7 @@ grpc::ServerUnaryReactor* CampaignServiceImpl::UpdateCompany(
           if (!stored->has_value()) return absl::NotFoundError(absl::StrCat("no ", name));
           v1::Company company = **stored;
           const std::string number = company.registration().number();
+          const std::string country = company.location().country_code();
           if (absl::Status s = ApplyUpdate(
                   request->company(), request->update_mask(),
                   call.is_operator() ? OperatorCompanyFields() : ClientCompanyFields(), &company);
@@ -319,7 +322,9 @@ grpc::ServerUnaryReactor* CampaignServiceImpl::UpdateCompany(
             return s;
           }
           if (absl::Status s = ValidateCompany(company); !s.ok()) return s;
-          if (company.registration().number() != number) {
+          // A registration was verified for a number in a country: a change of either undoes it.
+          if (company.registration().number() != number ||
+              company.location().country_code() != country) {
             ResetVerification(company.mutable_registration());
           }
           absl::StatusOr<int64_t> version = PutResource(
@@ -372,8 +377,9 @@ grpc::ServerUnaryReactor* CampaignServiceImpl::CreateCampaign(
     absl::StatusOr<std::string> company_id = ParseName(request->parent(), "companies", "parent");
     if (!company_id.ok()) return company_id.status();
     if (absl::Status s = MayManage(call, *company_id); !s.ok()) return s;
-    const std::string id =
-        request->campaign_id().empty() ? NewResourceId() : request->campaign_id();
+    const std::string id = request->campaign_id().empty()
+                               ? ResourceIdFor(call.principal(), request->request_id())
+                               : request->campaign_id();
     if (absl::Status s = ValidateId(id, "campaign_id"); !s.ok()) return s;
     v1::Campaign campaign = request->campaign();
     campaign.set_name(absl::StrCat(request->parent(), "/campaigns/", id));

@@ -9,6 +9,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "services/common/errors.h"
+#include "services/common/log.h"
 
 namespace callmatch {
 namespace {
@@ -70,7 +71,13 @@ absl::Status Edge::Run(grpc::CallbackServerContext* context, Call& call, const H
   if (context->IsCancelled()) return absl::CancelledError("cancelled before it ran");
   absl::StatusOr<v1::Principal> principal =
       credentials_->Authenticate(Metadata(*context, "authorization"));
-  if (!principal.ok()) return principal.status();
+  if (!principal.ok()) {
+    if (absl::IsUnauthenticated(principal.status())) return principal.status();
+    // Redis trouble: the log says where; an unauthenticated caller learns nothing of it.
+    LogWarning("cannot authenticate",
+               {{"method", call.method()}, {"error", principal.status().ToString()}});
+    return absl::UnavailableError("cannot check credentials now; retry with backoff");
+  }
   call.set_principal(*std::move(principal));
 
   const std::string tokens_text = Metadata(*context, kTokenKey);

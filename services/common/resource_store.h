@@ -110,6 +110,11 @@ absl::Status CommitWrite(Call& call, store::Store& store, int partition,
   return absl::OkStatus();
 }
 
+// Records an operator's read of a teleoperator's declarations (AUDIT_ACTION_READ on the
+// teleoperator's partition), as design.md asks of every such read; a no-op for anyone else.
+absl::Status AuditOperatorRead(store::Store& store, const Call& call,
+                               absl::string_view teleoperator_id, absl::string_view resource);
+
 }  // namespace callmatch
 
 #endif  // CALLMATCH_SERVICES_COMMON_RESOURCE_STORE_H_

@@ -1,15 +1,15 @@
 #include "services/common/validation.h"
 
+#include <openssl/evp.h>
+
 #include <algorithm>
 #include <vector>
 
-#include "absl/random/random.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -35,15 +35,15 @@ int Utf8Length(unsigned char lead) {
 
 }  // namespace
 
-std::string NewResourceId() {
-  static absl::Mutex mu(absl::kConstInit);
-  static absl::BitGen* gen = new absl::BitGen();
-  uint64_t bits;
-  {
-    absl::MutexLock lock(&mu);
-    bits = absl::Uniform<uint64_t>(*gen);
-  }
-  return absl::StrCat("x", absl::Hex(bits >> 4, absl::kZeroPad15));
+std::string ResourceIdFor(const v1::Principal& caller, absl::string_view request_id) {
+  const std::string input =
+      absl::StrCat(static_cast<int>(caller.kind()), ":", caller.id(), ":", request_id);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(input.data(), input.size(), digest, &length, EVP_sha256(), nullptr);
+  return absl::StrCat(
+      "x", absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), length))
+               .substr(0, 15));
 }
 
 absl::Status ValidateId(absl::string_view id, absl::string_view field) {
@@ -249,10 +249,22 @@ absl::Status ValidateSkills(const google::protobuf::RepeatedField<int>& skills, 
   return absl::OkStatus();
 }
 
+bool IsTimeZoneName(absl::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (absl::string_view part : absl::StrSplit(name, '/')) {
+    if (part.empty() || part == "." || part == "..") return false;
+    for (char c : part) {
+      if (!absl::ascii_isalnum(c) && c != '_' && c != '-' && c != '+') return false;
+    }
+  }
+  return true;
+}
+
 absl::Status ValidateSchedule(const v1::WeeklySchedule& schedule, int max_windows, bool allow_empty,
                               absl::string_view field) {
+  // The name is looked up as a file under the tz database: only IANA-shaped names get that far.
   absl::TimeZone zone;
-  if (schedule.time_zone().empty() || !absl::LoadTimeZone(schedule.time_zone(), &zone)) {
+  if (!IsTimeZoneName(schedule.time_zone()) || !absl::LoadTimeZone(schedule.time_zone(), &zone)) {
     return InvalidField(absl::StrCat(field, ".time_zone"),
                         absl::StrCat("\"", schedule.time_zone(),
                                      "\" is not an IANA time zone (e.g. Europe/Paris)"));

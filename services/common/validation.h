@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "callmatch/v1/audit.pb.h"
 #include "callmatch/v1/common.pb.h"
 #include "google/protobuf/repeated_field.h"
 
@@ -18,8 +19,9 @@ namespace callmatch {
 inline constexpr int kDefaultPageSize = 50;
 inline constexpr int kMaxPageSize = 1000;
 
-// A new id for a resource created without one: "x" and 15 random hex digits.
-std::string NewResourceId();
+// The id of a resource created without one: "x" and 15 hex digits of SHA-256 over the caller
+// and the request_id, so that a retried create lands on the same id (and partition) and replays.
+std::string ResourceIdFor(const v1::Principal& caller, absl::string_view request_id);
 
 // Ids of resources and principals: 1 to 40 of [a-z0-9-], starting with a letter or digit.
 absl::Status ValidateId(absl::string_view id, absl::string_view field);
@@ -100,6 +102,10 @@ absl::Status ValidateLanguages(
 // Skills: known values, each once.
 absl::Status ValidateSkills(const google::protobuf::RepeatedField<int>& skills, int max_count,
                             absl::string_view field);
+
+// An IANA-shaped zone name ("Europe/Paris", "Etc/GMT+5"): parts of letters, digits, '_', '-'
+// and '+', no "." or "..", at most 64 characters. It says nothing of whether the zone exists.
+bool IsTimeZoneName(absl::string_view name);
 
 // A weekly schedule: a loadable IANA time zone and at most `max_windows` windows, each within
 // [0, 10080] with start != end (end < start wraps into the next week). Empty windows are allowed

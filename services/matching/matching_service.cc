@@ -13,6 +13,7 @@
 #include "matching/reference.h"
 #include "matching/time_model.h"
 #include "services/common/errors.h"
+#include "services/common/resource_store.h"
 #include "services/common/validation.h"
 #include "services/store/partition.h"
 
@@ -24,6 +25,11 @@ constexpr int kDefaultTopK = 50;
 constexpr int kMaxTopK = 500;
 
 std::string Method(absl::string_view name) { return absl::StrCat(kService, name); }
+
+absl::Status RequireLoaded(const DatasetMaterializer& materializer) {
+  if (materializer.loaded()) return absl::OkStatus();
+  return absl::UnavailableError("the matching index is still loading; retry with backoff");
+}
 
 // The milliseconds part of a stream id ("1700000000000-3" -> 1700000000000).
 int64_t StreamMillis(absl::string_view id) {
@@ -48,6 +54,7 @@ grpc::ServerUnaryReactor* MatchingServiceImpl::MatchCampaign(
       return InvalidField("top_k", absl::StrCat("0 (meaning ", kDefaultTopK, ") to ", kMaxTopK));
     }
     const int top_k = request->top_k() == 0 ? kDefaultTopK : request->top_k();
+    if (absl::Status s = RequireLoaded(*materializer_); !s.ok()) return s;
     absl::StatusOr<matching::ReferenceResult> result =
         materializer_->Read([&](const matching::Dataset& dataset) {
           return matching::ReferenceMatch(dataset, request->campaign(), policy_, today_(), top_k);
@@ -85,12 +92,25 @@ grpc::ServerUnaryReactor* MatchingServiceImpl::ExplainEligibility(
     if (!call.is_operator() && !call.is_teleoperator(*teleoperator)) {
       return PermissionDenied("the teleoperator itself or a platform operator");
     }
-    absl::StatusOr<v1::EligibilityExplanation> explanation =
-        materializer_->Read([&](const matching::Dataset& dataset) {
+    if (absl::Status s = RequireLoaded(*materializer_); !s.ok()) return s;
+    absl::StatusOr<v1::EligibilityExplanation> explanation = materializer_->Read(
+        [&](const matching::Dataset& dataset) -> absl::StatusOr<v1::EligibilityExplanation> {
+          // A teleoperator learns nothing of a campaign that is not open (as in GetCampaign).
+          const v1::Campaign* found = dataset.campaign(request->campaign());
+          if (!call.is_operator() &&
+              (found == nullptr || found->state() != v1::CAMPAIGN_STATE_OPEN)) {
+            return absl::NotFoundError(absl::StrCat("no open campaign ", request->campaign()));
+          }
           return matching::ExplainEligibility(dataset, request->campaign(), request->teleoperator(),
                                               policy_, today_());
         });
     if (!explanation.ok()) return explanation.status();
+    // The explanation shows declarations (employers, clauses, hours): an operator's read of them
+    // is audited.
+    if (absl::Status s = AuditOperatorRead(*store_, call, *teleoperator, request->teleoperator());
+        !s.ok()) {
+      return s;
+    }
     *response = *std::move(explanation);
     return absl::OkStatus();
   });
@@ -109,6 +129,7 @@ grpc::ServerUnaryReactor* MatchingServiceImpl::ListEligibleCampaigns(
         }
         absl::StatusOr<int> page_size = PageSize(request->page_size());
         if (!page_size.ok()) return page_size.status();
+        if (absl::Status s = RequireLoaded(*materializer_); !s.ok()) return s;
         absl::StatusOr<std::vector<std::string>> eligible = materializer_->Read(
             [&](const matching::Dataset& dataset) -> absl::StatusOr<std::vector<std::string>> {
               if (dataset.teleoperator(request->teleoperator()) == nullptr) {

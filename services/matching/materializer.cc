@@ -29,20 +29,21 @@ DatasetMaterializer::DatasetMaterializer(store::Store* store)
 
 DatasetMaterializer::~DatasetMaterializer() { Stop(); }
 
-absl::Status DatasetMaterializer::Put(absl::string_view kind, const std::string& name,
+absl::Status DatasetMaterializer::Put(matching::Dataset& dataset, absl::string_view kind,
+                                      const std::string& name,
                                       const std::optional<store::Record>& record) {
   if (!record.has_value()) {
-    if (kind == kTeleoperatorKind) dataset_.RemoveTeleoperator(name);
-    if (kind == kEmploymentKind) dataset_.RemoveEmployment(name);
-    if (kind == kContractKind) dataset_.RemoveContract(name);
+    if (kind == kTeleoperatorKind) dataset.RemoveTeleoperator(name);
+    if (kind == kEmploymentKind) dataset.RemoveEmployment(name);
+    if (kind == kContractKind) dataset.RemoveContract(name);
     return absl::OkStatus();  // companies and campaigns are closed, never deleted
   }
-  if (kind == kCompanyKind) return UpsertParsed<v1::Company>(dataset_, *record, name);
-  if (kind == kCampaignKind) return UpsertParsed<v1::Campaign>(dataset_, *record, name);
-  if (kind == kTeleoperatorKind) return UpsertParsed<v1::Teleoperator>(dataset_, *record, name);
-  if (kind == kEmploymentKind) return UpsertParsed<v1::Employment>(dataset_, *record, name);
-  if (kind == kContractKind) return UpsertParsed<v1::Contract>(dataset_, *record, name);
-  if (kind == kActivityLogKind) return UpsertParsed<v1::ActivityLog>(dataset_, *record, name);
+  if (kind == kCompanyKind) return UpsertParsed<v1::Company>(dataset, *record, name);
+  if (kind == kCampaignKind) return UpsertParsed<v1::Campaign>(dataset, *record, name);
+  if (kind == kTeleoperatorKind) return UpsertParsed<v1::Teleoperator>(dataset, *record, name);
+  if (kind == kEmploymentKind) return UpsertParsed<v1::Employment>(dataset, *record, name);
+  if (kind == kContractKind) return UpsertParsed<v1::Contract>(dataset, *record, name);
+  if (kind == kActivityLogKind) return UpsertParsed<v1::ActivityLog>(dataset, *record, name);
   return absl::OkStatus();
 }
 
@@ -52,17 +53,18 @@ absl::Status DatasetMaterializer::Load() {
   // re-reads the resource: harmless.
   absl::StatusOr<std::vector<std::string>> tails = store_->StreamTails();
   if (!tails.ok()) return tails.status();
+  matching::Dataset fresh;
   int skipped = 0;
+  for (const char* kind : kLoadOrder) {
+    absl::Status loaded =
+        store_->LoadAll(kind, [&](int, const std::string& name, const store::Record& record) {
+          if (!Put(fresh, kind, name, record).ok()) ++skipped;
+        });
+    if (!loaded.ok()) return loaded;
+  }
   {
     absl::MutexLock lock(&mu_);
-    dataset_ = matching::Dataset();
-    for (const char* kind : kLoadOrder) {
-      absl::Status loaded =
-          store_->LoadAll(kind, [&](int, const std::string& name, const store::Record& record) {
-            if (!Put(kind, name, record).ok()) ++skipped;
-          });
-      if (!loaded.ok()) return loaded;
-    }
+    dataset_ = std::move(fresh);
   }
   if (skipped > 0) LogWarning("records skipped at load", {{"count", absl::StrCat(skipped)}});
   follower_.Start(*std::move(tails), [this](const v1::AuditEvent& event) { Apply(event); });
@@ -70,25 +72,27 @@ absl::Status DatasetMaterializer::Load() {
   return absl::OkStatus();
 }
 
-void DatasetMaterializer::Stop() { follower_.Stop(); }
+void DatasetMaterializer::Stop() {
+  stopping_.store(true);
+  follower_.Stop();
+}
 
 void DatasetMaterializer::Apply(const v1::AuditEvent& event) {
   const absl::string_view kind = KindOf(event.resource());
   if (kind.empty()) return;
-  // Re-read until Redis answers: the follower must not move past an event it has not applied.
+  // Re-read until Redis answers: the follower must not move past an event it has not applied,
+  // or the view would differ from Redis until the resource changes again.
   absl::StatusOr<std::optional<store::Record>> record =
       store_->Get(event.partition(), kind, event.resource());
-  for (int attempt = 0; !record.ok() && attempt < 50; ++attempt) {
-    absl::SleepFor(absl::Milliseconds(100));
+  while (!record.ok() && !stopping_.load()) {
+    LogWarning("cannot re-read a changed resource; retrying",
+               {{"resource", event.resource()}, {"error", record.status().ToString()}});
+    absl::SleepFor(absl::Milliseconds(200));
     record = store_->Get(event.partition(), kind, event.resource());
   }
-  if (!record.ok()) {
-    LogError("cannot apply a change",
-             {{"resource", event.resource()}, {"error", record.status().ToString()}});
-    return;
-  }
+  if (!record.ok()) return;  // stopping
   absl::MutexLock lock(&mu_);
-  if (absl::Status applied = Put(kind, event.resource(), *record); !applied.ok()) {
+  if (absl::Status applied = Put(dataset_, kind, event.resource(), *record); !applied.ok()) {
     LogWarning("change not applied",
                {{"resource", event.resource()}, {"error", applied.ToString()}});
   }

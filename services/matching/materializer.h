@@ -27,7 +27,8 @@ class DatasetMaterializer {
   explicit DatasetMaterializer(store::Store* store);
   ~DatasetMaterializer();
 
-  // Loads everything and starts following. Idempotent once it has succeeded.
+  // Loads everything into a fresh dataset, swaps it in, and starts following. Idempotent once it
+  // has succeeded; a failed load leaves nothing half-loaded behind.
   absl::Status Load();
   void Stop();
 
@@ -45,12 +46,13 @@ class DatasetMaterializer {
   // Applies one change event (on the follower's thread): re-reads the resource it names.
   void Apply(const v1::AuditEvent& event);
   // Upserts or removes one resource given its stored record (nullopt when gone).
-  absl::Status Put(absl::string_view kind, const std::string& name,
-                   const std::optional<store::Record>& record) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  static absl::Status Put(matching::Dataset& dataset, absl::string_view kind,
+                          const std::string& name, const std::optional<store::Record>& record);
 
   store::Store* store_;
   store::ChangeFollower follower_;
   std::atomic<bool> loaded_{false};
+  std::atomic<bool> stopping_{false};
   mutable absl::Mutex mu_;
   matching::Dataset dataset_ ABSL_GUARDED_BY(mu_);
 };

@@ -272,6 +272,20 @@ absl::Status Txn::Delete(absl::string_view kind, absl::string_view id, int64_t e
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::vector<std::string>> Txn::ListIds(absl::string_view kind) {
+  const std::string key = IdsKey(partition_, kind);
+  absl::StatusOr<std::vector<Reply>> replies =
+      lease_->Pipeline({{"WATCH", key}, {"SMEMBERS", key}});
+  if (!replies.ok()) return replies.status();
+  if (absl::Status status = ReplyError(*(*replies)[0]); !status.ok()) return status;
+  const redisReply& members = *(*replies)[1];
+  if (members.type != REDIS_REPLY_ARRAY) return UnexpectedReply("SMEMBERS", members);
+  std::vector<std::string> ids;
+  for (size_t i = 0; i < members.elements; ++i) ids.emplace_back(ReplyText(*members.element[i]));
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
 absl::StatusOr<std::optional<std::string>> Txn::GetIndex(absl::string_view suffix) {
   const std::string key = PartitionPrefix(partition_) + std::string(suffix);
   if (auto it = index_.find(key); it != index_.end()) return it->second;

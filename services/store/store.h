@@ -100,6 +100,10 @@ class Txn {
   // Stages the entity's removal. Same expected_version rules as Put (0 is not allowed).
   absl::Status Delete(absl::string_view kind, absl::string_view id, int64_t expected_version);
 
+  // The ids of every entity of `kind` in this partition, sorted. Watched: an entity of that kind
+  // created or removed concurrently makes the attempt retry.
+  absl::StatusOr<std::vector<std::string>> ListIds(absl::string_view kind);
+
   // A secondary key of this partition, "cm:{pNN}:<suffix>", holding a string. Watched.
   absl::StatusOr<std::optional<std::string>> GetIndex(absl::string_view suffix);
   void SetIndex(absl::string_view suffix, absl::string_view value);

@@ -161,21 +161,6 @@ absl::Status ValidateEmployment(const v1::Employment& employment) {
   return absl::OkStatus();
 }
 
-absl::Status TeleoperatorServiceImpl::AuditRead(const Call& call,
-                                                const std::string& teleoperator_id,
-                                                const std::string& resource) {
-  if (!call.is_operator()) return absl::OkStatus();
-  store::WriteContext context;
-  context.actor = call.principal();
-  context.method = call.method();
-  v1::AuditEvent event;
-  event.set_action(v1::AUDIT_ACTION_READ);
-  event.set_resource(resource);
-  absl::StatusOr<store::ConsistencyToken> token =
-      store_->AppendEvent(store::PartitionOf(teleoperator_id), context, std::move(event));
-  return token.ok() ? absl::OkStatus() : token.status();
-}
-
 // ---- Profiles ----
 
 grpc::ServerUnaryReactor* TeleoperatorServiceImpl::CreateTeleoperator(
@@ -183,8 +168,9 @@ grpc::ServerUnaryReactor* TeleoperatorServiceImpl::CreateTeleoperator(
     v1::Teleoperator* response) {
   return edge_->Serve(context, Method("CreateTeleoperator"), [=, this](Call& call) -> absl::Status {
     if (!call.is_operator()) return PermissionDenied("platform operators");
-    const std::string id =
-        request->teleoperator_id().empty() ? NewResourceId() : request->teleoperator_id();
+    const std::string id = request->teleoperator_id().empty()
+                               ? ResourceIdFor(call.principal(), request->request_id())
+                               : request->teleoperator_id();
     if (absl::Status s = ValidateId(id, "teleoperator_id"); !s.ok()) return s;
     v1::Teleoperator teleoperator = request->teleoperator();
     teleoperator.set_name(TeleoperatorName(id));
@@ -263,6 +249,7 @@ grpc::ServerUnaryReactor* TeleoperatorServiceImpl::UpdateTeleoperator(
           if (!stored->has_value()) return absl::NotFoundError(absl::StrCat("no ", name));
           v1::Teleoperator teleoperator = **stored;
           const std::string number = teleoperator.registration().number();
+          const std::string country = teleoperator.establishment().country_code();
           if (absl::Status s = ApplyUpdate(
                   request->teleoperator(), request->update_mask(),
                   call.is_operator() ? OperatorTeleoperatorFields() : TeleoperatorFields(),
@@ -271,7 +258,9 @@ grpc::ServerUnaryReactor* TeleoperatorServiceImpl::UpdateTeleoperator(
             return s;
           }
           if (absl::Status s = ValidateTeleoperator(teleoperator); !s.ok()) return s;
-          if (teleoperator.registration().number() != number) {
+          // A registration was verified for a number in a country: a change of either undoes it.
+          if (teleoperator.registration().number() != number ||
+              teleoperator.establishment().country_code() != country) {
             ResetVerification(teleoperator.mutable_registration());
           }
           absl::StatusOr<int64_t> version =
@@ -293,10 +282,6 @@ grpc::ServerUnaryReactor* TeleoperatorServiceImpl::DeleteTeleoperator(
     if (absl::Status s = RequireVersion(request->version(), "version"); !s.ok()) return s;
     if (absl::Status s = MayActFor(call, *id); !s.ok()) return s;
     const int partition = store::PartitionOf(*id);
-    // The declarations go with the profile, in the same transaction.
-    absl::StatusOr<std::vector<std::string>> employments =
-        store_->ListIds(partition, kEmploymentKind);
-    if (!employments.ok()) return employments.status();
     return CommitWrite<v1::DeleteTeleoperatorResponse>(
         call, *store_, partition, request->request_id(), *request,
         [&](store::Txn& txn) -> absl::StatusOr<v1::DeleteTeleoperatorResponse> {
@@ -304,6 +289,10 @@ grpc::ServerUnaryReactor* TeleoperatorServiceImpl::DeleteTeleoperator(
               !s.ok()) {
             return s;
           }
+          // The declarations go with the profile, in the same transaction; the id set is watched,
+          // so a declaration added meanwhile makes the transaction run again.
+          absl::StatusOr<std::vector<std::string>> employments = txn.ListIds(kEmploymentKind);
+          if (!employments.ok()) return employments.status();
           const std::string prefix = absl::StrCat(request->name(), "/");
           for (const std::string& employment : *employments) {
             if (employment.rfind(prefix, 0) != 0) continue;
@@ -360,8 +349,9 @@ grpc::ServerUnaryReactor* TeleoperatorServiceImpl::CreateEmployment(
     absl::StatusOr<std::string> id = ParseName(request->parent(), "teleoperators", "parent");
     if (!id.ok()) return id.status();
     if (absl::Status s = MayActFor(call, *id); !s.ok()) return s;
-    const std::string employment_id =
-        request->employment_id().empty() ? NewResourceId() : request->employment_id();
+    const std::string employment_id = request->employment_id().empty()
+                                          ? ResourceIdFor(call.principal(), request->request_id())
+                                          : request->employment_id();
     if (absl::Status s = ValidateId(employment_id, "employment_id"); !s.ok()) return s;
     v1::Employment employment = request->employment();
     employment.set_name(absl::StrCat(request->parent(), "/employments/", employment_id));
@@ -392,7 +382,8 @@ grpc::ServerUnaryReactor* TeleoperatorServiceImpl::GetEmployment(
         ParseChildName(request->name(), "teleoperators", "employments", "name");
     if (!ids.ok()) return ids.status();
     if (absl::Status s = MayActFor(call, ids->first); !s.ok()) return s;
-    if (absl::Status s = AuditRead(call, ids->first, request->name()); !s.ok()) return s;
+    if (absl::Status s = AuditOperatorRead(*store_, call, ids->first, request->name()); !s.ok())
+      return s;
     auto employment = ReadResource<v1::Employment>(*store_, store::PartitionOf(ids->first),
                                                    kEmploymentKind, request->name());
     if (!employment.ok()) return employment.status();
@@ -411,7 +402,8 @@ grpc::ServerUnaryReactor* TeleoperatorServiceImpl::ListEmployments(
     if (absl::Status s = MayActFor(call, *id); !s.ok()) return s;
     absl::StatusOr<int> page_size = PageSize(request->page_size());
     if (!page_size.ok()) return page_size.status();
-    if (absl::Status s = AuditRead(call, *id, request->parent()); !s.ok()) return s;
+    if (absl::Status s = AuditOperatorRead(*store_, call, *id, request->parent()); !s.ok())
+      return s;
     const int partition = store::PartitionOf(*id);
     absl::StatusOr<std::vector<std::string>> all = store_->ListIds(partition, kEmploymentKind);
     if (!all.ok()) return all.status();

@@ -62,10 +62,6 @@ class TeleoperatorServiceImpl final : public v1::TeleoperatorService::CallbackSe
                                              v1::DeleteEmploymentResponse* response) override;
 
  private:
-  // Records an operator's read of declarations (a no-op for the teleoperator itself).
-  absl::Status AuditRead(const Call& call, const std::string& teleoperator_id,
-                         const std::string& resource);
-
   Edge* edge_;
   store::Store* store_;
 };

@@ -156,18 +156,21 @@ TEST_F(CampaignServiceTest, BadFieldsAreNamedAndNothingIsWritten) {
     std::string overrides;
     std::string field;
   };
-  for (const Case& c : std::vector<Case>{
-           {R"(,"seats":0)", "campaign.seats"},
-           // Repeated fields given again in JSON add to the valid first element.
-           {R"(,"segments":["99.99.9"])", "campaign.segments[1]"},
-           {R"(,"calling_windows":{"time_zone":"Mars/Olympus","windows":[{"end_minute":60}]})",
-            "campaign.calling_windows.time_zone"},
-           {R"(,"end_date":{"year":2026,"month":12,"day":1})", "campaign.end_date"},
-           {R"(,"weekly_minutes_per_seat":5000)", "campaign.weekly_minutes_per_seat"},
-           {R"(,"display_name":")" + std::string(300, 'x') + R"(")", "campaign.display_name"},
-           {R"(,"languages":[{"language":"FR","level":"CEFR_LEVEL_B2"}])",
-            "campaign.languages[1].language"},
-       }) {
+  for (
+      const Case& c : std::vector<Case>{
+          {R"(,"seats":0)", "campaign.seats"},
+          // Repeated fields given again in JSON add to the valid first element.
+          {R"(,"segments":["99.99.9"])", "campaign.segments[1]"},
+          {R"(,"calling_windows":{"time_zone":"Mars/Olympus","windows":[{"end_minute":60}]})",
+           "campaign.calling_windows.time_zone"},
+          {R"(,"end_date":{"year":2026,"month":12,"day":1})", "campaign.end_date"},
+          {R"(,"calling_windows":{"time_zone":"../../../etc/passwd","windows":[{"end_minute":60}]})",
+           "campaign.calling_windows.time_zone"},
+          {R"(,"weekly_minutes_per_seat":5000)", "campaign.weekly_minutes_per_seat"},
+          {R"(,"display_name":")" + std::string(300, 'x') + R"(")", "campaign.display_name"},
+          {R"(,"languages":[{"language":"FR","level":"CEFR_LEVEL_B2"}])",
+           "campaign.languages[1].language"},
+      }) {
     auto refused =
         Call(*acme_, "CreateCampaign", CampaignJson("companies/acme", "bad", "k-bad", c.overrides));
     ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << c.overrides;
@@ -183,6 +186,21 @@ TEST_F(CampaignServiceTest, BadFieldsAreNamedAndNothingIsWritten) {
                         CompanyJson("initech", "732829321", "c-bad"));
   ASSERT_EQ(bad_siren.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(FieldViolations(bad_siren.status()).at(0).field(), "company.registration.number");
+}
+
+TEST_F(CampaignServiceTest, ARetriedCreateWithoutAnIdMakesOneCompany) {
+  const std::string request =
+      absl::StrCat(R"({"request_id":"no-id","company":{"display_name":"Initech",)",
+                   R"("registration":{"number":")", kGlobexSiren,
+                   R"("},"location":{"country_code":"FR"},"segments":["62.01"]}})");
+  auto first = Call(platform_->operator_secret(), "CreateCompany", request);
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto again = Call(platform_->operator_secret(), "CreateCompany", request);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(JsonField(*first, "name"), JsonField(*again, "name"));
+  auto listed = Call(platform_->operator_secret(), "ListCompanies", "{}");
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(listed->find("Initech"), listed->rfind("Initech")) << "one company: " << *listed;
 }
 
 TEST_F(CampaignServiceTest, OperatorsVerifyRegistrations) {

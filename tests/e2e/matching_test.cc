@@ -150,6 +150,32 @@ TEST_F(MatchingServiceTest, ExplanationsForTheOperatorAndTheTeleoperatorNeverThe
             absl::StatusCode::kPermissionDenied);
 }
 
+TEST_F(MatchingServiceTest, DraftsAreHiddenFromTeleoperatorsAndOperatorReadsAreAudited) {
+  Write(*client_, "CampaignService.CreateCampaign",
+        absl::StrCat(
+            R"({"parent":"companies/acme","campaign_id":"draft","request_id":"k-draft",)",
+            R"("campaign":{"display_name":"Draft","kind":"CAMPAIGN_KIND_COLD_CALLING",)",
+            R"("segments":["62.01"],"languages":[{"language":"fr","level":"CEFR_LEVEL_B2"}],)",
+            R"("calling_windows":{"time_zone":"Europe/Paris","windows":[)", EveningWindows(),
+            R"(]},"weekly_minutes_per_seat":60,"seats":1,"start_date":{"year":2027,)",
+            R"("month":1,"day":4},"end_date":{"year":2027,"month":3,"day":26},)",
+            R"("terms":{"pay_model":"PAY_MODEL_PER_CALL"}}})"));
+  const std::string secret = *platform_->IssueSecret("KIND_TELEOPERATOR", "t-ok-2");
+  auto hidden = Read(secret, "MatchingService.ExplainEligibility",
+                     R"({"campaign":"companies/acme/campaigns/draft",)"
+                     R"("teleoperator":"teleoperators/t-ok-2"})");
+  EXPECT_EQ(hidden.status().code(), absl::StatusCode::kNotFound) << hidden.status();
+
+  ASSERT_TRUE(Read(platform_->operator_secret(), "MatchingService.ExplainEligibility",
+                   absl::StrCat(R"({"campaign":")", kCampaign,
+                                R"(","teleoperator":"teleoperators/t-ok-2"})"))
+                  .ok());
+  auto trail = platform_->Call(platform_->operator_secret(), "AuditService.ListAuditEvents",
+                               R"({"resource":"teleoperators/t-ok-2","page_size":100})");
+  ASSERT_TRUE(trail.ok()) << trail.status();
+  EXPECT_NE(trail->find("AUDIT_ACTION_READ"), std::string::npos) << *trail;
+}
+
 TEST_F(MatchingServiceTest, ATeleoperatorFindsTheCampaignsItIsEligibleFor) {
   const std::string secret = *platform_->IssueSecret("KIND_TELEOPERATOR", "t-ok-1");
   auto campaigns = Read(secret, "MatchingService.ListEligibleCampaigns",

@@ -160,6 +160,31 @@ TEST_F(TeleoperatorServiceTest, BadDeclarationsAreRefusedWithTheirField) {
   EXPECT_EQ(listed->find("employments/"), std::string::npos) << "nothing was written: " << *listed;
 }
 
+TEST_F(TeleoperatorServiceTest, MovingCountryUndoesTheVerification) {
+  const std::string root = platform_->operator_secret();
+  ASSERT_TRUE(
+      Call(root, "CreateTeleoperator", TeleoperatorJson("t-mover", kSiretA, "c-mover")).ok());
+  auto verified = Call(root, "VerifyRegistration",
+                       R"({"name":"teleoperators/t-mover",)"
+                       R"("status":"REGISTRATION_STATUS_VERIFIED","request_id":"v-mover"})");
+  ASSERT_TRUE(verified.ok()) << verified.status();
+  const std::string secret = *platform_->IssueSecret("KIND_TELEOPERATOR", "t-mover");
+  auto same = Call(secret, "UpdateTeleoperator",
+                   R"({"teleoperator":{"name":"teleoperators/t-mover","version":2,)"
+                   R"("establishment":{"country_code":"FR","subdivision_code":"FR-IDF"}},)"
+                   R"("update_mask":"establishment","request_id":"m1"})");
+  ASSERT_TRUE(same.ok()) << same.status();
+  EXPECT_EQ(JsonField(*same, "status"), "REGISTRATION_STATUS_VERIFIED")
+      << "same country: the verification stands";
+  // Morocco format-checks the same number, but nobody verified it there.
+  auto moved = Call(secret, "UpdateTeleoperator",
+                    R"({"teleoperator":{"name":"teleoperators/t-mover","version":3,)"
+                    R"("establishment":{"country_code":"MA"}},"update_mask":"establishment",)"
+                    R"("request_id":"m2"})");
+  ASSERT_TRUE(moved.ok()) << moved.status();
+  EXPECT_EQ(JsonField(*moved, "status"), "REGISTRATION_STATUS_PENDING");
+}
+
 TEST_F(TeleoperatorServiceTest, OperatorVerifiesAndErasureTakesTheDeclarations) {
   auto created = Call(platform_->operator_secret(), "CreateTeleoperator",
                       TeleoperatorJson("t-gone", kSiretA, "create-gone"));
