@@ -46,8 +46,9 @@ absl::Status PermissionDenied(absl::string_view who_may) {
   return absl::PermissionDeniedError(absl::StrCat("only ", who_may, " may do this"));
 }
 
-Edge::Edge(const CredentialStore* credentials, Executor* executor, store::ChangeFollower* follower)
-    : credentials_(credentials), executor_(executor), follower_(follower) {}
+Edge::Edge(const CredentialStore* credentials, Executor* executor, store::ChangeFollower* follower,
+           store::Store* store)
+    : credentials_(credentials), executor_(executor), follower_(follower), store_(store) {}
 
 grpc::ServerUnaryReactor* Edge::Serve(grpc::CallbackServerContext* context,
                                       absl::string_view method, Handler handler) {
@@ -85,6 +86,16 @@ absl::Status Edge::Run(grpc::CallbackServerContext* context, Call& call, const H
     absl::StatusOr<std::vector<store::ConsistencyToken>> tokens =
         store::ConsistencyToken::ParseList(tokens_text);
     if (!tokens.ok()) return InvalidField(kTokenKey, tokens.status().message());
+    // A token ahead of its stream names no write: refuse it rather than hold a worker waiting.
+    if (store_ != nullptr) {
+      absl::StatusOr<std::vector<std::string>> tails = store_->StreamTails();
+      if (!tails.ok()) return absl::UnavailableError("cannot check consistency tokens now");
+      for (const store::ConsistencyToken& token : *tokens) {
+        if (store::CompareStreamIds(token.stream_id, (*tails)[token.partition]) > 0) {
+          return InvalidField(kTokenKey, absl::StrCat(token.ToString(), " names no write"));
+        }
+      }
+    }
     // Never wait past the call's deadline, nor, without one, more than kMaxTokenWait.
     const absl::Time deadline =
         std::min(absl::FromChrono(context->deadline()), absl::Now() + kMaxTokenWait);

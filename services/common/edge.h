@@ -72,8 +72,10 @@ class Edge {
   using Handler = std::function<absl::Status(Call& call)>;
 
   // `follower` may be null: then sent consistency tokens are ignored (the service reads Redis,
-  // which is always at or after any token).
-  Edge(const CredentialStore* credentials, Executor* executor, store::ChangeFollower* follower);
+  // which is always at or after any token). With a follower, `store` checks that a token names a
+  // write that exists (a token ahead of its stream is INVALID_ARGUMENT, not a wait).
+  Edge(const CredentialStore* credentials, Executor* executor,
+       store::ChangeFollower* follower = nullptr, store::Store* store = nullptr);
 
   // Serves one call of `method` ("/callmatch.v1.CampaignService/GetCampaign").
   grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context, absl::string_view method,
@@ -85,6 +87,7 @@ class Edge {
   const CredentialStore* credentials_;
   Executor* executor_;
   store::ChangeFollower* follower_;
+  store::Store* store_;
 };
 
 // PERMISSION_DENIED with a sentence saying who may call.

@@ -192,7 +192,7 @@ class MatchingModule final : public ServiceModule {
  public:
   MatchingModule(store::Store* store, const CredentialStore* credentials, Executor* executor)
       : materializer_(store),
-        edge_(credentials, executor, materializer_.follower()),
+        edge_(credentials, executor, materializer_.follower(), store),
         service_(&edge_, store, &materializer_, matching::DefaultPolicy(),
                  [] { return absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()); }) {}
 

@@ -108,7 +108,7 @@ int main(int argc, char** argv) {
   }
 
   callmatch::Executor executor({.threads = absl::GetFlag(FLAGS_workers)});
-  callmatch::Edge edge(&credentials, &executor, /*follower=*/nullptr);
+  callmatch::Edge edge(&credentials, &executor);
   auto modules = callmatch::MakeModules(
       service, {.store = &store,
                 .credentials = &credentials,

@@ -195,6 +195,10 @@ TEST_F(MatchingServiceTest, IndexStatusReportsTheLoadAndThePositions) {
   EXPECT_NE(status->find(R"("teleoperators":"4")"), std::string::npos) << *status;
   EXPECT_EQ(Read(*client_, "MatchingService.GetIndexStatus", "{}").status().code(),
             absl::StatusCode::kPermissionDenied);
+  // A token naming a write that does not exist is refused at once, never waited for.
+  auto forged = platform_->Call(platform_->operator_secret(), "MatchingService.GetIndexStatus",
+                                "{}", "0/99999999999999-0");
+  EXPECT_EQ(forged.status().code(), absl::StatusCode::kInvalidArgument) << forged.status();
 }
 
 }  // namespace
