@@ -117,9 +117,7 @@ TEST_F(RulesEdgeTest, RestStartsJustOutsideTheReferenceWeekAreChecked) {
 // logged: it was planned in each of the 11 weeks before the reference week, whatever its state
 // today.
 TEST_F(RulesEdgeTest, TerminatedMissionWasPlannedInPastWeeks) {
-  Put(Company("other", "542051180", "", {"47.11"}));
-  v1::Campaign other = testing::Campaign("other", "o1");
-  other.set_segments(0, "47.11");
+  v1::Campaign other = OtherClientCampaign("o1");
   other.set_weekly_minutes_per_seat(1200);
   Put(other);
   v1::Contract k = Contract("t1", "k1", other, v1::CONTRACT_STATE_TERMINATED);
@@ -134,13 +132,10 @@ TEST_F(RulesEdgeTest, TerminatedMissionWasPlannedInPastWeeks) {
 // not erase the planned hours of another. Two active flexible missions (20 h and 1 h a week,
 // since November); the teleoperator logs 1 minute a week on the small one.
 TEST_F(RulesEdgeTest, LogsReplacePlannedHoursPerContractNotPerWeek) {
-  Put(Company("other", "542051180", "", {"47.11"}));
-  v1::Campaign big = testing::Campaign("other", "big");
-  big.set_segments(0, "47.11");
+  v1::Campaign big = OtherClientCampaign("big");
   big.set_weekly_minutes_per_seat(1200);
   Put(big);
-  v1::Campaign small = testing::Campaign("other", "small");
-  small.set_segments(0, "47.11");
+  v1::Campaign small = OtherClientCampaign("small");
   small.set_weekly_minutes_per_seat(60);
   Put(small);
   v1::Contract kb = Contract("t1", "kb", big, v1::CONTRACT_STATE_ACTIVE);
@@ -160,9 +155,7 @@ TEST_F(RulesEdgeTest, LogsReplacePlannedHoursPerContractNotPerWeek) {
 // An unreadable schedule or zone fails rules 6 and 7 only when it counts: a FLEXIBLE other
 // mission's windows do not (only its weekly minutes do), so its campaign's bad zone is harmless.
 TEST_F(RulesEdgeTest, FlexibleOtherMissionsWindowsDoNotCount) {
-  Put(Company("other", "542051180", "", {"47.11"}));
-  v1::Campaign other = testing::Campaign("other", "o1");  // flexible
-  other.set_segments(0, "47.11");
+  v1::Campaign other = OtherClientCampaign("o1");  // flexible
   other.mutable_calling_windows()->set_time_zone("Mars/Olympus");
   Put(other);
   Put(Contract("t1", "k1", other, v1::CONTRACT_STATE_ACTIVE));
@@ -253,9 +246,7 @@ TEST_F(RulesEdgeTest, MissionForACompanyOfTheGroupTwoLevelsAwayIsNoConflict) {
 // Planned in a past week: accepted by that week's Sunday, period (up to a termination day)
 // overlapping it. A withdrawn proposal (never accepted) is never planned.
 TEST_F(RulesEdgeTest, PastWeeksPlanOnlyWhatWasAcceptedThen) {
-  Put(Company("other", "542051180", "", {"47.11"}));
-  v1::Campaign other = testing::Campaign("other", "o1");
-  other.set_segments(0, "47.11");
+  v1::Campaign other = OtherClientCampaign("o1");
   other.set_weekly_minutes_per_seat(1200);
   Put(other);
   v1::Contract k = Contract("t1", "k1", other, v1::CONTRACT_STATE_TERMINATED);
@@ -285,9 +276,7 @@ TEST_F(RulesEdgeTest, UnsetImposedScheduleCountsAsImposed) {
   EXPECT_TRUE(o.passed()) << o.explanation();
   EXPECT_EQ(Figure(o, "imposed_minutes"), 6 * 240);
   // An other mission on the same windows, its terms unset too: its windows are taken.
-  Put(Company("other", "542051180", "", {"47.11"}));
-  v1::Campaign other = testing::Campaign("other", "o1");
-  other.set_segments(0, "47.11");
+  v1::Campaign other = OtherClientCampaign("o1");
   other.mutable_terms()->clear_imposed_schedule();
   Put(other);
   Put(Contract("t1", "k1", other, v1::CONTRACT_STATE_ACTIVE));
@@ -337,9 +326,7 @@ TEST_F(RulesEdgeTest, SundayToMondayWrapCountsOnBothDays) {
 
 // caps_include_freelance false: missions leave the average and the daily cap too.
 TEST_F(RulesEdgeTest, FreelanceLeftOutOfTheAverageAndTheDailyCap) {
-  Put(Company("other", "542051180", "", {"47.11"}));
-  v1::Campaign other = testing::Campaign("other", "o1");
-  other.set_segments(0, "47.11");
+  v1::Campaign other = OtherClientCampaign("o1");
   other.mutable_terms()->set_imposed_schedule(true);
   *other.mutable_calling_windows() = Schedule("Europe/Paris", {{At(0, 7), At(0, 18)}});
   *other.mutable_start_date() = D(2026, 11, 2);

@@ -398,9 +398,7 @@ class AverageTest : public RulesTest {
   // weeks before: logged minutes of a finished mission, 10 x 2600 + one week of `last_week`.
   void Build(int last_week) {
     Put(Salaried(today_));
-    Put(Company("other", "542051180", "", {"47.11"}));
-    v1::Campaign past = testing::Campaign("other", "p1");
-    past.set_segments(0, "47.11");
+    v1::Campaign past = OtherClientCampaign("p1");
     Put(past);
     v1::Contract k = Contract("t1", "old", past, v1::CONTRACT_STATE_TERMINATED);
     *k.mutable_start_date() = D(2026, 12, 1);
@@ -433,9 +431,7 @@ TEST_F(AverageTest, WorkingTimeAverageOneMinuteOverFails) {
 TEST_F(RulesTest, WorkingTimeWeeksWithoutLogsCountPlannedHours) {
   // An active flexible mission for another client, 20 h a week since January; logs only in the
   // week of 2027-02-22 (5 h).
-  Put(Company("other", "542051180", "", {"47.11"}));
-  v1::Campaign other = testing::Campaign("other", "o1");
-  other.set_segments(0, "47.11");
+  v1::Campaign other = OtherClientCampaign("o1");
   other.set_weekly_minutes_per_seat(1200);
   Put(other);
   v1::Contract k = Contract("t1", "k1", other, v1::CONTRACT_STATE_ACTIVE);
@@ -625,9 +621,7 @@ TEST_F(RulesTest, ScheduleFlexibleLimitedByDailyCap) {
 }
 
 TEST_F(RulesTest, ScheduleOtherImposedMissionTakesItsHours) {
-  Put(Company("other", "542051180", "", {"47.11"}));
-  v1::Campaign other = testing::Campaign("other", "o1");
-  other.set_segments(0, "47.11");
+  v1::Campaign other = OtherClientCampaign("o1");
   *other.mutable_calling_windows() = Schedule("Europe/Paris", Daily(17 * 60, 21 * 60, 0, 5));
   other.mutable_terms()->set_imposed_schedule(true);
   Put(other);

@@ -192,6 +192,17 @@ class MatchingTest : public ::testing::Test {
   void Put(const T& record) {
     ASSERT_TRUE(data_.Upsert(record).ok()) << record.name();
   }
+  // A campaign `id` of another client, "companies/other" (SIREN 542051180, segment 47.11, no
+  // group in common with the fixture's client, stored on first use), in segment 47.11. Not
+  // stored: tests adjust it, then Put it.
+  v1::Campaign OtherClientCampaign(const std::string& id) {
+    if (data_.company("companies/other") == nullptr) {
+      Put(Company("other", "542051180", "", {"47.11"}));
+    }
+    v1::Campaign campaign = Campaign("other", id);
+    campaign.set_segments(0, "47.11");
+    return campaign;
+  }
   // Re-stores the fixture's campaign after a test changed it.
   void PutCampaign() { Put(campaign_); }
   v1::Teleoperator Profile() const { return data_.teleoperator(kTeleoperator)->profile; }

@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "matching/generator/test_files.h"
 
 namespace callmatch::matching {
 namespace {
@@ -15,18 +16,8 @@ namespace {
 namespace fs = std::filesystem;
 using google::protobuf::util::MessageDifferencer;
 
-std::string FreshDir(absl::string_view name) {
-  const fs::path dir = fs::path(testing::TempDir()) / std::string(name);
-  fs::remove_all(dir);
-  return dir.string();
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing_files::FreshDir;
+using testing_files::ReadFile;
 
 void WriteFile(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);

@@ -19,6 +19,7 @@
 #include "gtest/gtest.h"
 #include "matching/generator/catalog.h"
 #include "matching/generator/registration_numbers.h"
+#include "matching/generator/test_files.h"
 #include "matching/policy.h"
 #include "matching/reference.h"
 #include "matching/registration.h"
@@ -32,18 +33,8 @@ using google::protobuf::util::MessageDifferencer;
 
 constexpr absl::CivilDay kToday(2027, 1, 4);
 
-std::string FreshDir(absl::string_view name) {
-  const fs::path dir = fs::path(testing::TempDir()) / std::string(name);
-  fs::remove_all(dir);
-  return dir.string();
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing_files::FreshDir;
+using testing_files::ReadFile;
 
 constexpr const char* kAllFiles[] = {kCompaniesFile,   kCampaignsFile, kTeleoperatorsFile,
                                      kEmploymentsFile, kContractsFile, kActivityLogsFile,

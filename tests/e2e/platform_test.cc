@@ -16,6 +16,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/cli/rpc.h"
+#include "services/common/endpoints.h"
 #include "tests/support/process.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/service_process.h"
@@ -31,22 +32,8 @@ using test_support::ServiceProcess;
 using ::testing::Contains;
 using ::testing::IsSupersetOf;
 
-struct Service {
-  std::string name;
-  std::vector<std::string> grpc_services;
-};
-
-const std::vector<Service>& Services() {
-  static const auto* services = new std::vector<Service>{
-      {"campaign", {"callmatch.v1.CampaignService"}},
-      {"teleoperator", {"callmatch.v1.TeleoperatorService"}},
-      {"matching", {"callmatch.v1.MatchingService"}},
-      {"contract", {"callmatch.v1.ContractService"}},
-      {"scoring", {"callmatch.v1.ScoringService"}},
-      {"audit", {"callmatch.v1.AuditService", "callmatch.v1.CredentialService"}},
-  };
-  return *services;
-}
+// The six services and the gRPC services each serves, as the CLI and the stack know them.
+const std::vector<Endpoint>& Services() { return Endpoints(); }
 
 class PlatformTest : public ::testing::Test {
  protected:
@@ -55,7 +42,7 @@ class PlatformTest : public ::testing::Test {
     redis_ = new RedisServer();
     ASSERT_TRUE(redis_->Start().ok());
     servers_ = new std::vector<std::unique_ptr<ServiceProcess>>();
-    for (const Service& service : Services()) {
+    for (const Endpoint& service : Services()) {
       servers_->push_back(std::make_unique<ServiceProcess>());
       absl::Status started =
           servers_->back()->Start(CALLMATCH_SERVER_BIN, service.name, redis_->address(), *dir_);
