@@ -8,7 +8,13 @@
 # Ports: Redis 6380; campaign 50051, teleoperator 50052, matching 50053, contract 50054,
 # scoring 50055, audit 50056 (override with CALLMATCH_REDIS_PORT and CALLMATCH_BASE_PORT).
 # State under var/: redis/ (the AOF), log/ (one file per process), run/ (pid files), audit/ (the
-# audit trail's HMAC key and anchors, which belong outside Redis).
+# audit trail's HMAC key and anchors, which belong outside Redis), demo/ (the demo dataset and the
+# credentials issued for its clients).
+#
+# `up` loads a demo once the services serve (docs/operations.md): a dataset from callmatch-generate
+# (CALLMATCH_DEMO_TELEOPERATORS, default 3000) written into the platform by callmatch-seed, once:
+# a second `up` finds it loaded. CALLMATCH_DEMO=0 skips it. CALLMATCH_BUILD_DIR (default build/)
+# and CALLMATCH_SKIP_SETUP=1 run binaries built elsewhere without installing or building.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -17,8 +23,16 @@ services=(campaign teleoperator matching contract scoring audit)
 redis_port=${CALLMATCH_REDIS_PORT:-6380}
 base_port=${CALLMATCH_BASE_PORT:-50051}
 var="$root/var"
-cli="$root/build/services/cli/callmatch"
-server="$root/build/services/server/callmatch-server"
+build="${CALLMATCH_BUILD_DIR:-$root/build}"
+cli="$build/services/cli/callmatch"
+server="$build/services/server/callmatch-server"
+generate="$build/matching/generator/callmatch-generate"
+seed="$build/services/load/callmatch-seed"
+
+# The demo's size and its contracts. Contracts go through ContractService: turn them on (1) once
+# that service serves them; the third example (a risky contract) needs them.
+demo_teleoperators=${CALLMATCH_DEMO_TELEOPERATORS:-3000}
+demo_contracts=${CALLMATCH_DEMO_CONTRACTS:-0}
 
 port_of() {  # port_of SERVICE
   local i
@@ -97,8 +111,81 @@ wait_serving() {
   return 1
 }
 
+# The demo dataset, generated once for the day of the first `up` (its dates are relative to it)
+# and loaded through the API with request_ids, so a rerun replays instead of writing twice.
+demo_data() {
+  local dir="$var/demo" summary
+  if ! [ -s "$dir/manifest.json" ]; then
+    rm -rf "$dir.tmp"
+    "$generate" --out="$dir.tmp" --seed=1 --today="$(date -u +%F)" \
+      --teleoperators="$demo_teleoperators" --companies=$((demo_teleoperators / 10)) \
+      --campaigns=$((demo_teleoperators / 50 > 20 ? demo_teleoperators / 50 : 20)) >/dev/null
+    mv "$dir.tmp" "$dir"
+  fi
+  if ! [ -s "$dir/seeded.json" ]; then
+    echo "demo: loading $demo_teleoperators teleoperators, their companies and campaigns (var/demo)"
+    local contracts=()
+    [ "$demo_contracts" = 1 ] && contracts=(--contracts --activity_logs)
+    summary=$("$seed" --dir="$dir" --credential_file="$var/operator.credential" --concurrency=32 \
+      --quiet "${contracts[@]}")
+    echo "$summary" >"$dir/seeded.json"
+  fi
+  echo "demo: loaded ($(cat "$dir/seeded.json"))"
+}
+
+# The secret issued for client company $1, from the seeding tool's file, into a file of its own.
+client_credential() {
+  local file="$var/demo/$1.credential"
+  if ! [ -s "$file" ]; then
+    (umask 077 && grep "\"id\":\"$1\"" "$var/demo/credentials.jsonl" | grep KIND_CLIENT |
+      head -1 | sed -n 's/.*"secret":"\([^"]*\)".*/\1/p' >"$file") || true
+  fi
+  echo "$file"
+}
+
+# Three calls worth trying on the demo: a match (as the campaign's client), an explanation (as the
+# operator: why a teleoperator with a salaried job is or is not eligible), a risky contract.
+demo_examples() {
+  local dir="$var/demo" campaign="" fallback="" fallback_count=0 name count client teleoperator
+  local risky shown=${cli#"$root"/}
+  for name in $(grep CAMPAIGN_STATE_OPEN "$dir/campaigns.jsonl" |
+    sed -n 's/^{"name":"\([^"]*\)".*/\1/p'); do
+    count=$(CALLMATCH_CREDENTIAL_FILE="$var/operator.credential" "$cli" call \
+      MatchingService/MatchCampaign "{\"campaign\":\"$name\",\"top_k\":1}" 2>/dev/null |
+      sed -n 's/.*"eligible_count":"\([0-9]*\)".*/\1/p' || true)
+    # A selective campaign shows ranking best: 10 eligible or more, but not most of them.
+    if [ "${count:-0}" -ge 10 ] && [ "$count" -le $((demo_teleoperators / 5)) ]; then
+      campaign=$name
+      break
+    fi
+    if [ -z "$fallback" ] && [ "${count:-0}" -gt 0 ]; then fallback=$name fallback_count=$count; fi
+  done
+  [ -n "$campaign" ] || campaign=$fallback count=$fallback_count
+  [ -n "$campaign" ] || return 0
+  client=$(echo "$campaign" | cut -d/ -f2)
+  teleoperator=$(head -1 "$dir/employments.jsonl" | sed -n 's/^{"name":"\(teleoperators\/[^/]*\)\/.*/\1/p')
+  cat <<MSG
+
+Try the demo ($campaign has $count eligible teleoperators):
+  # the ranked lawful teleoperators, as the campaign's client sees them
+  $shown --credential_file=$(client_credential "$client") call MatchingService/MatchCampaign '{"campaign":"$campaign","top_k":5}'
+  # every rule's outcome for one teleoperator with a salaried job, as an operator (an audited read)
+  $shown --credential_file=$var/operator.credential call MatchingService/ExplainEligibility '{"campaign":"$campaign","teleoperator":"$teleoperator"}'
+MSG
+  risky=$(grep -o '"RISK_BAND_\(CRITICAL\|HIGH\)":{[^}]*}' "$dir/seeded.json" | head -1 |
+    sed -n 's/.*"example":"\([^"]*\)".*/\1/p' || true)
+  if [ -n "$risky" ]; then
+    cat <<MSG
+  # a contract whose risk band blocks activation without an operator's override
+  $shown --credential_file=$var/operator.credential call ContractService/GetContract '{"name":"$risky"}'
+MSG
+  else
+    echo "  # (a risky contract: once ContractService serves, load contracts with CALLMATCH_DEMO_CONTRACTS=1)"
+  fi
+}
+
 up() {
-  deploy/setup.sh
+  [ "${CALLMATCH_SKIP_SETUP:-0}" = 1 ] || deploy/setup.sh
   start_redis
   audit_key
   operator_credential
@@ -106,6 +193,10 @@ up() {
   export_addresses
   wait_serving
   "$cli" health
+  if [ "${CALLMATCH_DEMO:-1}" = 1 ]; then
+    demo_data
+    demo_examples
+  fi
   cat <<MSG
 
 callmatch is up. Call it with the CLI (addresses above are its defaults), as the operator:

@@ -8,7 +8,6 @@
 // The credential comes from CALLMATCH_CREDENTIAL or --credential_file; service addresses from
 // --addr, or CALLMATCH_<SERVICE>_ADDR, or the local stack's ports (docs/operations.md).
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <iterator>
 #include <sstream>
@@ -21,7 +20,6 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/strip.h"
 #include "services/cli/rpc.h"
 #include "services/common/config.h"
 #include "services/common/endpoints.h"
@@ -79,15 +77,6 @@ absl::StatusOr<std::vector<Target>> Targets() {
   }
   if (targets.empty()) return absl::InvalidArgumentError(absl::StrCat("unknown service ", service));
   return targets;
-}
-
-absl::StatusOr<std::string> Credential() {
-  const std::string file = absl::GetFlag(FLAGS_credential_file);
-  if (file.empty()) return callmatch::EnvOr("CALLMATCH_CREDENTIAL", "");
-  std::ifstream in(file);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read credential file ", file));
-  std::string secret((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return std::string(absl::StripAsciiWhitespace(secret));
 }
 
 int Health() {
@@ -156,7 +145,7 @@ int Call(const std::vector<char*>& args) {
     }
     address = callmatch::EndpointAddress(*endpoint);
   }
-  auto credential = Credential();
+  auto credential = callmatch::cli::LoadCredential(absl::GetFlag(FLAGS_credential_file));
   if (!credential.ok()) return Fail(credential.status());
   callmatch::cli::CallOptions options;
   options.credential = *credential;

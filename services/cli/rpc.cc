@@ -1,11 +1,13 @@
 #include "services/cli/rpc.h"
 
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/dynamic_message.h"
 #include "google/protobuf/util/json_util.h"
@@ -15,6 +17,7 @@
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/byte_buffer.h"
+#include "services/common/config.h"
 #include "services/common/endpoints.h"
 #include "services/common/errors.h"
 
@@ -28,16 +31,6 @@ using google::protobuf::MethodDescriptor;
 
 std::chrono::system_clock::time_point Deadline(absl::Duration timeout) {
   return std::chrono::system_clock::now() + absl::ToChronoMilliseconds(timeout);
-}
-
-void SetUp(grpc::ClientContext& context, const CallOptions& options) {
-  context.set_deadline(Deadline(options.timeout));
-  if (!options.credential.empty()) {
-    context.AddMetadata("authorization", absl::StrCat("Bearer ", options.credential));
-  }
-  if (!options.consistency_token.empty()) {
-    context.AddMetadata("x-consistency-token", options.consistency_token);
-  }
 }
 
 grpc::ByteBuffer Serialize(const Message& message) {
@@ -58,16 +51,47 @@ bool Parse(const grpc::ByteBuffer& buffer, Message& message) {
 
 }  // namespace
 
-absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const std::string& address,
-                                                           const std::string& ca_file) {
-  if (ca_file.empty()) return grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+void ConfigureContext(grpc::ClientContext& context, const CallOptions& options) {
+  context.set_deadline(Deadline(options.timeout));
+  if (!options.credential.empty()) {
+    context.AddMetadata("authorization", absl::StrCat("Bearer ", options.credential));
+  }
+  if (!options.consistency_token.empty()) {
+    context.AddMetadata("x-consistency-token", options.consistency_token);
+  }
+}
+
+std::string ResponseToken(const grpc::ClientContext& context) {
+  std::string token;
+  for (const auto* metadata :
+       {&context.GetServerInitialMetadata(), &context.GetServerTrailingMetadata()}) {
+    auto it = metadata->find("x-consistency-token");
+    if (it != metadata->end()) token = std::string(it->second.data(), it->second.size());
+  }
+  return token;
+}
+
+absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(
+    const std::string& address, const std::string& ca_file,
+    const grpc::ChannelArguments& arguments) {
+  if (ca_file.empty()) {
+    return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), arguments);
+  }
   std::ifstream in(ca_file);
   if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", ca_file));
   std::stringstream pem;
   pem << in.rdbuf();
   grpc::SslCredentialsOptions ssl;
   ssl.pem_root_certs = pem.str();
-  return grpc::CreateChannel(address, grpc::SslCredentials(ssl));
+  return grpc::CreateCustomChannel(address, grpc::SslCredentials(ssl), arguments);
+}
+
+absl::StatusOr<std::string> LoadCredential(const std::string& file) {
+  if (file.empty()) return EnvOr("CALLMATCH_CREDENTIAL", "");
+  std::ifstream in(file);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read credential file ", file));
+  std::string secret((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return std::string(absl::StripAsciiWhitespace(secret));
 }
 
 absl::StatusOr<std::string> CheckHealth(grpc::Channel& channel, const std::string& service,
@@ -137,7 +161,7 @@ absl::StatusOr<CallResult> CallJson(grpc::Channel& channel, const std::string& m
   // A generic call speaks every kind of RPC as a stream: write the request, read until the end.
   grpc::GenericStub stub(std::shared_ptr<grpc::Channel>(&channel, [](grpc::Channel*) {}));
   grpc::ClientContext context;
-  SetUp(context, options);
+  ConfigureContext(context, options);
   grpc::CompletionQueue queue;
   const std::string path =
       absl::StrCat("/", descriptor->service()->full_name(), "/", descriptor->name());
@@ -177,13 +201,7 @@ absl::StatusOr<CallResult> CallJson(grpc::Channel& channel, const std::string& m
   while (queue.Next(&tag, &ok)) {
   }
   if (!status.ok()) return FromGrpcStatus(status);
-  for (const auto* metadata :
-       {&context.GetServerInitialMetadata(), &context.GetServerTrailingMetadata()}) {
-    auto it = metadata->find("x-consistency-token");
-    if (it != metadata->end()) {
-      result.consistency_token = std::string(it->second.data(), it->second.size());
-    }
-  }
+  result.consistency_token = ResponseToken(context);
   return result;
 }
 

@@ -11,6 +11,8 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "grpcpp/channel.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/support/channel_arguments.h"
 
 namespace callmatch::cli {
 
@@ -22,9 +24,22 @@ struct CallOptions {
   absl::Duration timeout = absl::Seconds(10);
 };
 
-// A channel to `address`; TLS when ca_file is set (the PEM root to trust).
-absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const std::string& address,
-                                                           const std::string& ca_file);
+// A channel to `address`; TLS when ca_file is set (the PEM root to trust). `arguments` tune it
+// (e.g. a local subchannel pool, so that several channels to one address use several
+// connections).
+absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(
+    const std::string& address, const std::string& ca_file,
+    const grpc::ChannelArguments& arguments = grpc::ChannelArguments());
+
+// The bearer secret: the content of `file` (surrounding whitespace removed) when it is set,
+// otherwise the CALLMATCH_CREDENTIAL environment variable ("" when unset).
+absl::StatusOr<std::string> LoadCredential(const std::string& file);
+
+// Sets a call's deadline and metadata (credential, consistency tokens) from `options`.
+void ConfigureContext(grpc::ClientContext& context, const CallOptions& options);
+
+// The consistency token a finished call's server returned ("x-consistency-token"), or "".
+std::string ResponseToken(const grpc::ClientContext& context);
 
 // "SERVING", "NOT_SERVING", ... for `service` ("" for the server as a whole).
 absl::StatusOr<std::string> CheckHealth(grpc::Channel& channel, const std::string& service,
