@@ -1,11 +1,15 @@
 #include "services/audit/audit_service.h"
 
 #include <algorithm>
+#include <map>
 #include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "callmatch/v1/contract.pb.h"
 #include "services/common/errors.h"
+#include "services/common/resource_store.h"
 #include "services/common/resources.h"
 #include "services/common/validation.h"
 #include "services/store/stream.h"
@@ -107,6 +111,113 @@ grpc::ServerUnaryReactor* AuditServiceImpl::VerifyChain(grpc::CallbackServerCont
   });
 }
 
+grpc::ServerUnaryReactor* AuditServiceImpl::GetClientRiskReport(
+    grpc::CallbackServerContext* context, const v1::GetClientRiskReportRequest* request,
+    v1::ClientRiskReport* response) {
+  return edge_->Serve(
+      context, Method("GetClientRiskReport"), [=, this](Call& call) -> absl::Status {
+        absl::StatusOr<std::string> id = ParseName(request->company(), "companies", "company");
+        if (!id.ok()) return id.status();
+        if (!call.is_operator() && !call.is_client(*id)) {
+          return PermissionDenied("the client itself or a platform operator");
+        }
+        // The current contracts: proposed, accepted or active. A client's contracts live in its
+        // teleoperators' partitions: a report reads them all.
+        std::map<v1::RiskBand, int64_t> bands = {{v1::RISK_BAND_LOW, 0},
+                                                 {v1::RISK_BAND_MEDIUM, 0},
+                                                 {v1::RISK_BAND_HIGH, 0},
+                                                 {v1::RISK_BAND_CRITICAL, 0}};
+        std::vector<std::string> risky;
+        absl::Status loaded = store_->LoadAll(
+            kContractKind, [&](int, const std::string& name, const store::Record& record) {
+              absl::StatusOr<v1::Contract> contract = ParseResource<v1::Contract>(record, name);
+              if (!contract.ok() || contract->client() != request->company()) return;
+              const v1::ContractState state = contract->state();
+              if (state != v1::CONTRACT_STATE_PROPOSED && state != v1::CONTRACT_STATE_ACCEPTED &&
+                  state != v1::CONTRACT_STATE_ACTIVE) {
+                return;
+              }
+              ++bands[contract->risk().band()];
+              if (contract->risk().band() >= v1::RISK_BAND_HIGH) risky.push_back(name);
+            });
+        if (!loaded.ok()) return loaded;
+        response->set_company(request->company());
+        for (const auto& [band, count] : bands) {
+          auto* row = response->add_bands();
+          row->set_band(band);
+          row->set_contracts(count);
+        }
+        std::sort(risky.begin(), risky.end());
+        for (std::string& name : risky) response->add_risky_contracts(std::move(name));
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* AuditServiceImpl::GetDependenceReport(
+    grpc::CallbackServerContext* context, const v1::GetDependenceReportRequest* request,
+    v1::DependenceReport* response) {
+  return edge_->Serve(
+      context, Method("GetDependenceReport"), [=, this](Call& call) -> absl::Status {
+        absl::StatusOr<std::string> id =
+            ParseName(request->teleoperator(), "teleoperators", "teleoperator");
+        if (!id.ok()) return id.status();
+        if (!call.is_operator() && !call.is_teleoperator(*id)) {
+          return PermissionDenied("the teleoperator itself or a platform operator");
+        }
+        const int partition = store::PartitionOf(*id);
+        const std::string prefix = absl::StrCat(request->teleoperator(), "/");
+        // Each contract's client, then each logged day's revenue.
+        std::map<std::string, std::string> client_of;
+        absl::StatusOr<std::vector<std::string>> contracts =
+            store_->ListIds(partition, kContractKind);
+        if (!contracts.ok()) return contracts.status();
+        for (const std::string& name : *contracts) {
+          if (!absl::StartsWith(name, prefix)) continue;
+          auto contract = ReadResource<v1::Contract>(*store_, partition, kContractKind, name);
+          if (!contract.ok()) return contract.status();
+          if (contract->has_value()) client_of[name] = (*contract)->client();
+        }
+        absl::StatusOr<std::vector<std::string>> names =
+            store_->ListIds(partition, kActivityLogKind);
+        if (!names.ok()) return names.status();
+        std::vector<v1::ActivityLog> logs;
+        absl::CivilDay end = today_();
+        for (const std::string& name : *names) {
+          if (!absl::StartsWith(name, prefix)) continue;
+          auto log = ReadResource<v1::ActivityLog>(*store_, partition, kActivityLogKind, name);
+          if (!log.ok()) return log.status();
+          if (!log->has_value()) continue;
+          const v1::Date& day = (*log)->day();
+          end = std::max(end, absl::CivilDay(day.year(), day.month(), day.day()));
+          logs.push_back(**std::move(log));
+        }
+        // The 12 months that end today, or on the last logged day when activity is dated later
+        // (planned campaigns, demo data).
+        std::map<std::string, int64_t> by_client;
+        int64_t total = 0;
+        std::string currency;
+        for (const v1::ActivityLog& log : logs) {
+          const absl::CivilDay day(log.day().year(), log.day().month(), log.day().day());
+          if (day <= end - 365 || day > end) continue;
+          const std::string contract = log.name().substr(0, log.name().find("/activityLogs/"));
+          by_client[client_of[contract]] += log.revenue().minor_units();
+          total += log.revenue().minor_units();
+          if (currency.empty()) currency = log.revenue().currency_code();
+        }
+        response->set_teleoperator(request->teleoperator());
+        response->mutable_total_revenue()->set_currency_code(currency.empty() ? "EUR" : currency);
+        response->mutable_total_revenue()->set_minor_units(total);
+        for (const auto& [client, revenue] : by_client) {
+          auto* row = response->add_clients();
+          row->set_company(client);
+          *row->mutable_revenue() = response->total_revenue();
+          row->mutable_revenue()->set_minor_units(revenue);
+          row->set_share_permille(total > 0 ? static_cast<int32_t>(revenue * 1000 / total) : 0);
+        }
+        return absl::OkStatus();
+      });
+}
+
 namespace {
 
 class AuditModule final : public ServiceModule {
@@ -114,7 +225,8 @@ class AuditModule final : public ServiceModule {
   AuditModule(store::Store* store, std::string key, std::string anchor_file, Edge* edge,
               const CredentialStore* credentials)
       : sealer_(&store->pool(), {.key = key, .anchor_file = std::move(anchor_file)}),
-        audit_(edge, &store->pool(), key, &sealer_),
+        audit_(edge, store, key, &sealer_,
+               [] { return absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()); }),
         credentials_(edge, credentials) {}
 
   absl::string_view name() const override { return "audit"; }

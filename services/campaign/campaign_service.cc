@@ -69,33 +69,6 @@ absl::Status MayManage(const Call& call, absl::string_view company_id) {
   return PermissionDenied("the company itself or a platform operator");
 }
 
-absl::Status ValidateTerms(const v1::MissionTerms& terms, absl::string_view field) {
-  if (terms.pay_model() == v1::PAY_MODEL_UNSPECIFIED || !v1::PayModel_IsValid(terms.pay_model())) {
-    return InvalidField(absl::StrCat(field, ".pay_model"), "required");
-  }
-  if (!v1::ToolsPolicy_IsValid(terms.tools()) || !v1::ScriptPolicy_IsValid(terms.script()) ||
-      !v1::SupervisionPolicy_IsValid(terms.supervision())) {
-    return InvalidField(field, "unknown enum value");
-  }
-  if (terms.has_rate()) {
-    const std::string& currency = terms.rate().currency_code();
-    if (currency.size() != 3 || !std::all_of(currency.begin(), currency.end(),
-                                             [](char c) { return c >= 'A' && c <= 'Z'; })) {
-      return InvalidField(absl::StrCat(field, ".rate.currency_code"), "an ISO 4217 code, e.g. EUR");
-    }
-    if (terms.rate().minor_units() < 0 || terms.rate().minor_units() > 100'000'000) {
-      return InvalidField(absl::StrCat(field, ".rate.minor_units"), "0 to 100000000");
-    }
-  }
-  if (terms.planned_duration_days() < 0 || terms.planned_duration_days() > kMaxCampaignDays) {
-    return InvalidField(absl::StrCat(field, ".planned_duration_days"), "0 to 1830");
-  }
-  if (terms.renewals() < 0 || terms.renewals() > 100) {
-    return InvalidField(absl::StrCat(field, ".renewals"), "0 to 100");
-  }
-  return absl::OkStatus();
-}
-
 int ScheduleMinutes(const v1::WeeklySchedule& schedule) {
   int total = 0;
   for (const auto& window : schedule.windows()) {
@@ -210,7 +183,7 @@ absl::Status ValidateCampaign(const v1::Campaign& campaign) {
   if (end - start > kMaxCampaignDays) {
     return InvalidField("campaign.end_date", "a campaign lasts at most 5 years");
   }
-  if (absl::Status s = ValidateTerms(campaign.terms(), "campaign.terms"); !s.ok()) return s;
+  if (absl::Status s = ValidateMissionTerms(campaign.terms(), "campaign.terms"); !s.ok()) return s;
   if (campaign.min_validated_rate_permille() < 0 || campaign.min_validated_rate_permille() > 1000) {
     return InvalidField("campaign.min_validated_rate_permille", "0 to 1000");
   }

@@ -1,6 +1,11 @@
 #include "services/common/endpoints.h"
 
+#include <fstream>
+#include <sstream>
+
 #include "absl/strings/str_cat.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
 #include "services/common/config.h"
 
 namespace callmatch {
@@ -32,6 +37,19 @@ const Endpoint* FindEndpoint(absl::string_view name) {
 
 std::string EndpointAddress(const Endpoint& endpoint) {
   return EnvOr(endpoint.address_env.c_str(), absl::StrCat("127.0.0.1:", endpoint.default_port));
+}
+
+std::shared_ptr<grpc::Channel> MakeServiceChannel(const Endpoint& endpoint) {
+  const std::string ca_file = EnvOr("CALLMATCH_TLS_CA", "");
+  if (ca_file.empty()) {
+    return grpc::CreateChannel(EndpointAddress(endpoint), grpc::InsecureChannelCredentials());
+  }
+  std::ifstream in(ca_file);
+  std::stringstream roots;
+  roots << in.rdbuf();
+  grpc::SslCredentialsOptions options;
+  options.pem_root_certs = roots.str();
+  return grpc::CreateChannel(EndpointAddress(endpoint), grpc::SslCredentials(options));
 }
 
 }  // namespace callmatch

@@ -3,9 +3,12 @@
 #ifndef CALLMATCH_SERVICES_COMMON_ENDPOINTS_H_
 #define CALLMATCH_SERVICES_COMMON_ENDPOINTS_H_
 
+#include <memory>
 #include <string>
 #include <vector>
+
 #include "absl/strings/string_view.h"
+#include "grpcpp/channel.h"
 
 namespace callmatch {
 
@@ -29,6 +32,11 @@ const Endpoint* FindEndpoint(absl::string_view name);
 
 // The endpoint's address: its variable's value, or 127.0.0.1:<default_port>.
 std::string EndpointAddress(const Endpoint& endpoint);
+
+// A channel for service-to-service calls to `endpoint` (EndpointAddress): TLS trusting the PEM
+// roots in the file named by CALLMATCH_TLS_CA when it is set, plaintext otherwise. Channels
+// connect lazily: the called service need not be up yet.
+std::shared_ptr<grpc::Channel> MakeServiceChannel(const Endpoint& endpoint);
 
 }  // namespace callmatch
 

@@ -113,6 +113,12 @@ bool IsTimeZoneName(absl::string_view name);
 absl::Status ValidateSchedule(const v1::WeeklySchedule& schedule, int max_windows, bool allow_empty,
                               absl::string_view field);
 
+// Mission terms (a campaign's offer or a contract's agreed terms): a pay model, known enum
+// values, an ISO 4217 rate of at most 100000000 minor units, a planned duration of 0 (unknown) to
+// kMaxMissionDays days and at most 100 renewals. Fields are named under `field`.
+inline constexpr int kMaxMissionDays = 5 * 366;
+absl::Status ValidateMissionTerms(const v1::MissionTerms& terms, absl::string_view field);
+
 }  // namespace callmatch
 
 #endif  // CALLMATCH_SERVICES_COMMON_VALIDATION_H_

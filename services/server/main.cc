@@ -7,6 +7,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "services/common/auth.h"
@@ -50,6 +51,10 @@ ABSL_FLAG(std::string, audit_anchor_file, callmatch::EnvOr("CALLMATCH_AUDIT_ANCH
 ABSL_FLAG(std::string, rulebooks,
           callmatch::EnvOr("CALLMATCH_RULEBOOK_DIR", CALLMATCH_DEFAULT_RULEBOOK_DIR),
           "scoring: the folder of rulebooks (*.textproto) [CALLMATCH_RULEBOOK_DIR]");
+ABSL_FLAG(std::string, contract_block_band,
+          callmatch::EnvOr("CALLMATCH_CONTRACT_BLOCK_BAND", "CRITICAL"),
+          "contract: the risk band (LOW, MEDIUM, HIGH, CRITICAL) at or above which activation "
+          "needs an operator's override [CALLMATCH_CONTRACT_BLOCK_BAND]");
 ABSL_FLAG(std::string, tls_key, callmatch::EnvOr("CALLMATCH_TLS_KEY", ""),
           "PEM private key [CALLMATCH_TLS_KEY]");
 
@@ -107,6 +112,15 @@ int main(int argc, char** argv) {
     return BootstrapOperator(credentials, login);
   }
 
+  callmatch::v1::RiskBand block_band = callmatch::v1::RISK_BAND_UNSPECIFIED;
+  if (!callmatch::v1::RiskBand_Parse(
+          absl::StrCat("RISK_BAND_", absl::GetFlag(FLAGS_contract_block_band)), &block_band) ||
+      block_band == callmatch::v1::RISK_BAND_UNSPECIFIED) {
+    callmatch::LogError("bad --contract_block_band: LOW, MEDIUM, HIGH or CRITICAL",
+                        {{"value", absl::GetFlag(FLAGS_contract_block_band)}});
+    return 2;
+  }
+
   callmatch::Executor executor({.threads = absl::GetFlag(FLAGS_workers)});
   callmatch::Edge edge(&credentials, &executor);
   auto modules = callmatch::MakeModules(
@@ -116,7 +130,8 @@ int main(int argc, char** argv) {
                 .executor = &executor,
                 .audit = {.key_file = absl::GetFlag(FLAGS_audit_key_file),
                           .anchor_file = absl::GetFlag(FLAGS_audit_anchor_file)},
-                .rulebook_dir = absl::GetFlag(FLAGS_rulebooks)});
+                .rulebook_dir = absl::GetFlag(FLAGS_rulebooks),
+                .contract_block_level = block_band});
   if (!modules.ok()) {
     callmatch::LogError("cannot start the service", {{"error", modules.status().ToString()}});
     return 2;

@@ -9,6 +9,7 @@
 #include "callmatch/v1/teleoperator.grpc.pb.h"
 #include "services/campaign/campaign_service.h"
 #include "services/common/endpoints.h"
+#include "services/contract/contract_service.h"
 #include "services/matching/matching_service.h"
 #include "services/scoring/scoring_service.h"
 #include "services/teleoperator/teleoperator_service.h"
@@ -72,7 +73,10 @@ absl::StatusOr<std::vector<std::unique_ptr<ServiceModule>>> MakeModules(absl::st
     modules.push_back(MakeMatchingModule(deps.store, deps.credentials, deps.executor));
     return modules;
   } else if (service == "contract") {
-    module->Add<v1::ContractService>();
+    std::vector<std::unique_ptr<ServiceModule>> modules;
+    modules.push_back(
+        MakeContractModule(deps.store, deps.credentials, deps.executor, deps.contract_block_level));
+    return modules;
   } else if (service == "scoring") {
     absl::StatusOr<std::unique_ptr<ServiceModule>> scoring =
         MakeScoringModule(deps.rulebook_dir, deps.store, deps.edge);

@@ -9,6 +9,7 @@
 #include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "callmatch/v1/common.pb.h"
 #include "services/audit/audit_service.h"
 #include "services/common/auth.h"
 #include "services/common/edge.h"
@@ -27,6 +28,8 @@ struct Dependencies {
   AuditModuleOptions audit;
   // Where the scoring service reads its rulebooks (*.textproto).
   std::string rulebook_dir;
+  // The contract service refuses activation at or above this band without an operator override.
+  v1::RiskBand contract_block_level = v1::RISK_BAND_CRITICAL;
 };
 
 // The modules of one service name (an Endpoints() name: campaign, teleoperator, matching,

@@ -1,6 +1,7 @@
 // Authorization over every RPC of the services built so far: no credential, a wrong one and a
 // revoked one are UNAUTHENTICATED everywhere; operator-only methods refuse clients and
 // teleoperators. Each service's own test covers its finer rules (own company, own profile, ...).
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -9,27 +10,28 @@
 #include "google/protobuf/descriptor.h"
 #include "gtest/gtest.h"
 #include "tests/support/platform.h"
+#include "tests/support/scenario.h"
 
 namespace callmatch {
 namespace {
 
 using test_support::JsonField;
 using test_support::Platform;
+using test_support::Scenario;
 
-// Services whose every method is built (ContractService is not yet).
+// Every service.
 const std::vector<std::string>& Services() {
   static const auto* services = new std::vector<std::string>{
-      "callmatch.v1.CampaignService", "callmatch.v1.TeleoperatorService",
-      "callmatch.v1.MatchingService", "callmatch.v1.ScoringService",
-      "callmatch.v1.AuditService",    "callmatch.v1.CredentialService"};
+      "callmatch.v1.CampaignService",  "callmatch.v1.TeleoperatorService",
+      "callmatch.v1.MatchingService",  "callmatch.v1.ContractService",
+      "callmatch.v1.ScoringService",   "callmatch.v1.AuditService",
+      "callmatch.v1.CredentialService"};
   return *services;
 }
 
 // Methods not built yet (they answer UNIMPLEMENTED before any check).
 const std::set<std::string>& NotBuilt() {
-  static const auto* methods =
-      new std::set<std::string>{"ScoringService.RescoreAll", "AuditService.GetClientRiskReport",
-                                "AuditService.GetDependenceReport"};
+  static const auto* methods = new std::set<std::string>{"ScoringService.RescoreAll"};
   return *methods;
 }
 
@@ -64,8 +66,9 @@ class AuthorizationTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     platform_ = new Platform();
-    absl::Status started = platform_->Start(
-        CALLMATCH_SERVER_BIN, {"campaign", "teleoperator", "matching", "scoring", "audit"});
+    absl::Status started =
+        platform_->Start(CALLMATCH_SERVER_BIN,
+                         {"campaign", "teleoperator", "matching", "scoring", "contract", "audit"});
     ASSERT_TRUE(started.ok()) << started;
   }
   static void TearDownTestSuite() {
@@ -107,6 +110,159 @@ TEST_F(AuthorizationTest, OperatorOnlyMethodsRefuseClientsAndTeleoperators) {
     for (const std::string& secret : {client, teleoperator}) {
       auto answer = platform_->Call(secret, method, "{}");
       EXPECT_EQ(answer.status().code(), absl::StatusCode::kPermissionDenied) << method;
+    }
+  }
+}
+
+// Every ContractService method, for each role: the contract's client (acme) and teleoperator
+// (t-1), another client (beta), another teleoperator (t-2) and an operator. "Allowed" means the
+// call got past authorization (it may still fail on the contract's state or version).
+TEST_F(AuthorizationTest, EveryContractMethodForEachRole) {
+  Scenario world(platform_);
+  ASSERT_TRUE(world.Company("acme", "732829320", "62.01").ok());
+  ASSERT_TRUE(world.Company("beta", "552100554", "47.11").ok());
+  ASSERT_TRUE(world.Teleoperator("t-1").ok());
+  ASSERT_TRUE(world.Teleoperator("t-2").ok());
+  std::map<std::string, std::string> secrets = {
+      {"acme", *platform_->IssueSecret("KIND_CLIENT", "acme")},
+      {"beta", *platform_->IssueSecret("KIND_CLIENT", "beta")},
+      {"t-1", *platform_->IssueSecret("KIND_TELEOPERATOR", "t-1")},
+      {"t-2", *platform_->IssueSecret("KIND_TELEOPERATOR", "t-2")},
+      {"operator", platform_->operator_secret()}};
+  const std::string campaign = "companies/acme/campaigns/roles";
+  ASSERT_TRUE(world.Campaign(secrets["acme"], "acme", "roles", "62.01", "").ok());
+  auto proposed = world.Write(
+      secrets["acme"], "ContractService.ProposeContract",
+      absl::StrCat(R"({"campaign":")", campaign, R"(","teleoperator":"teleoperators/t-1",)",
+                   R"("request_id":"roles-propose"})"));
+  ASSERT_TRUE(proposed.ok()) << proposed.status();
+  const std::string k = JsonField(*proposed, "name");
+  ASSERT_TRUE(world
+                  .Write(secrets["t-1"], "ContractService.AcceptContract",
+                         absl::StrCat(R"({"name":")", k, R"(","version":1,"request_id":"r-a"})"))
+                  .ok());
+  ASSERT_TRUE(world
+                  .Write(secrets["operator"], "ContractService.ActivateContract",
+                         absl::StrCat(R"({"name":")", k, R"(","version":2,"request_id":"r-b",)",
+                                      R"("override_reason":"terms mostly unknown: checked"})"))
+                  .ok());
+  const std::string day = R"("day":{"year":2027,"month":1,"day":4})";
+  ASSERT_TRUE(world
+                  .Write(secrets["t-1"], "ContractService.LogActivity",
+                         absl::StrCat(R"({"parent":")", k, R"(","request_id":"r-c",)",
+                                      R"("activity_log":{)", day, R"(,"appointments_set":2}})"))
+                  .ok());
+  const std::string log = absl::StrCat(k, "/activityLogs/2027-01-04");
+
+  constexpr auto kDenied = absl::StatusCode::kPermissionDenied;
+  constexpr auto kHidden = absl::StatusCode::kNotFound;
+  constexpr auto kAllowed = absl::StatusCode::kOk;  // past authorization
+  struct Case {
+    std::string method;
+    std::string request;
+    std::map<std::string, absl::StatusCode> expected;  // by role
+  };
+  const std::vector<Case> cases = {
+      {"ProposeContract",
+       absl::StrCat(R"({"campaign":")", campaign,
+                    R"(","teleoperator":"teleoperators/t-2","request_id":"x-propose"})"),
+       {{"acme", kAllowed},
+        {"beta", kDenied},
+        {"t-1", kDenied},
+        {"t-2", kDenied},
+        {"operator", kDenied}}},
+      {"ApplyToCampaign",
+       absl::StrCat(R"({"campaign":")", campaign,
+                    R"(","teleoperator":"teleoperators/t-2","request_id":"x-apply"})"),
+       {{"acme", kDenied},
+        {"beta", kDenied},
+        {"t-1", kDenied},
+        {"t-2", kAllowed},
+        {"operator", kDenied}}},
+      {"AcceptContract",
+       absl::StrCat(R"({"name":")", k, R"(","version":3,"request_id":"x-1"})"),
+       {{"acme", kDenied},
+        {"beta", kHidden},
+        {"t-1", kAllowed},
+        {"t-2", kDenied},
+        {"operator", kDenied}}},
+      {"DeclineContract",
+       absl::StrCat(R"({"name":")", k, R"(","version":3,"request_id":"x-2"})"),
+       {{"acme", kDenied},
+        {"beta", kHidden},
+        {"t-1", kAllowed},
+        {"t-2", kDenied},
+        {"operator", kDenied}}},
+      {"ActivateContract",
+       absl::StrCat(R"({"name":")", k, R"(","version":3,"request_id":"x-3"})"),
+       {{"acme", kAllowed},
+        {"beta", kHidden},
+        {"t-1", kDenied},
+        {"t-2", kDenied},
+        {"operator", kAllowed}}},
+      {"TerminateContract",
+       absl::StrCat(R"({"name":")", k, R"(","version":99,"request_id":"x-4"})"),
+       {{"acme", kAllowed},
+        {"beta", kHidden},
+        {"t-1", kAllowed},
+        {"t-2", kDenied},
+        {"operator", kAllowed}}},
+      {"GetContract",
+       absl::StrCat(R"({"name":")", k, R"("})"),
+       {{"acme", kAllowed},
+        {"beta", kHidden},
+        {"t-1", kAllowed},
+        {"t-2", kDenied},
+        {"operator", kAllowed}}},
+      {"ListContracts",
+       R"({"parent":"teleoperators/t-1"})",
+       {{"acme", kAllowed},
+        {"beta", kAllowed},
+        {"t-1", kAllowed},
+        {"t-2", kDenied},
+        {"operator", kAllowed}}},
+      {"LogActivity",
+       absl::StrCat(R"({"parent":")", k, R"(","request_id":"x-5","activity_log":{)", day, "}}"),
+       {{"acme", kDenied},
+        {"beta", kDenied},
+        {"t-1", kAllowed},
+        {"t-2", kDenied},
+        {"operator", kDenied}}},
+      {"ValidateAppointments",
+       absl::StrCat(R"({"name":")", log,
+                    R"(","appointments_validated":1,"version":99,"request_id":"x-6"})"),
+       {{"acme", kAllowed},
+        {"beta", kHidden},
+        {"t-1", kDenied},
+        {"t-2", kDenied},
+        {"operator", kDenied}}},
+      {"ListActivityLogs",
+       absl::StrCat(R"({"parent":")", k, R"("})"),
+       {{"acme", kAllowed},
+        {"beta", kHidden},
+        {"t-1", kAllowed},
+        {"t-2", kDenied},
+        {"operator", kAllowed}}},
+  };
+  std::set<std::string> covered;
+  for (const Case& c : cases) {
+    covered.insert(absl::StrCat("ContractService.", c.method));
+    for (const auto& [role, expected] : c.expected) {
+      auto answer =
+          platform_->Call(secrets[role], absl::StrCat("ContractService.", c.method), c.request);
+      const absl::StatusCode code = answer.status().code();
+      if (expected == kAllowed) {
+        EXPECT_TRUE(code != kDenied && code != kHidden &&
+                    code != absl::StatusCode::kUnauthenticated)
+            << c.method << " as " << role << ": " << answer.status();
+      } else {
+        EXPECT_EQ(code, expected) << c.method << " as " << role << ": " << answer.status();
+      }
+    }
+  }
+  for (const std::string& method : AllMethods()) {
+    if (method.rfind("ContractService.", 0) == 0) {
+      EXPECT_TRUE(covered.contains(method)) << method;
     }
   }
 }

@@ -23,8 +23,15 @@ absl::Status Platform::Start(const std::string& server_binary,
   if (!secret.ok()) return secret.status();
   operator_secret_ = *secret;
   for (const std::string& name : services) {
+    // A service finds those started before it (e.g. contract calls scoring) by their variables.
+    std::vector<std::pair<std::string, std::string>> env;
+    for (const auto& [started, process] : services_) {
+      if (const Endpoint* endpoint = FindEndpoint(started); endpoint != nullptr) {
+        env.emplace_back(endpoint->address_env, process->address());
+      }
+    }
     auto process = std::make_unique<ServiceProcess>();
-    if (absl::Status status = process->Start(server_binary, name, redis_.address(), dir_);
+    if (absl::Status status = process->Start(server_binary, name, redis_.address(), dir_, {}, env);
         !status.ok()) {
       return status;
     }

@@ -27,8 +27,9 @@ class Platform {
   Platform() = default;
   ~Platform();  // stops every process, removes the temporary folder
 
-  // Starts Redis, bootstraps the operator "root", starts each service and waits until it is
-  // SERVING.
+  // Starts Redis, bootstraps the operator "root", starts each service in order and waits until
+  // it is SERVING. Each service is told the addresses of those started before it (start
+  // "scoring" before "contract").
   absl::Status Start(const std::string& server_binary, const std::vector<std::string>& services);
 
   // Stops every service with SIGTERM; an error unless each exits 0.

@@ -23,7 +23,8 @@ std::string ReadFile(const std::string& path) {
 
 absl::Status ServiceProcess::Start(const std::string& server_binary, const std::string& service,
                                    const std::string& redis_address, const std::string& dir,
-                                   const std::vector<std::string>& extra_flags) {
+                                   const std::vector<std::string>& extra_flags,
+                                   const std::vector<std::pair<std::string, std::string>>& env) {
   const std::string port_file = absl::StrCat(dir, "/", service, ".port");
   std::remove(port_file.c_str());
   log_ = absl::StrCat(dir, "/", service, ".log");
@@ -43,7 +44,7 @@ absl::Status ServiceProcess::Start(const std::string& server_binary, const std::
     argv.push_back(absl::StrCat("--audit_key_file=", key_file));
     argv.push_back(absl::StrCat("--audit_anchor_file=", dir, "/audit.anchors"));
   }
-  if (absl::Status started = process_.Start(argv, {}, log_); !started.ok()) return started;
+  if (absl::Status started = process_.Start(argv, env, log_); !started.ok()) return started;
   const absl::Time deadline = absl::Now() + absl::Seconds(20);
   while (absl::Now() < deadline) {
     int port = 0;

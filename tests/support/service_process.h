@@ -9,6 +9,7 @@
 #define CALLMATCH_TESTS_SUPPORT_SERVICE_PROCESS_H_
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -23,10 +24,12 @@ class ServiceProcess {
   // Starts `server_binary --service=<service>` against Redis at `redis_address`, logging to
   // <dir>/<service>.log, and waits (up to 20 s) until it reports its port. The audit service
   // gets a fresh key in <dir>/audit.key and its anchors in <dir>/audit.anchors unless
-  // `extra_flags` name others.
+  // `extra_flags` name others. `env` adds environment variables (e.g. the addresses of the
+  // services it calls).
   absl::Status Start(const std::string& server_binary, const std::string& service,
                      const std::string& redis_address, const std::string& dir,
-                     const std::vector<std::string>& extra_flags = {});
+                     const std::vector<std::string>& extra_flags = {},
+                     const std::vector<std::pair<std::string, std::string>>& env = {});
   // "127.0.0.1:<port>".
   const std::string& address() const { return address_; }
   Process& process() { return process_; }
