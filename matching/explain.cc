@@ -33,6 +33,22 @@ Verdict Judge(const CampaignContext& campaign, const TeleoperatorFacts& teleoper
   return v;
 }
 
+v1::EligibilityExplanation ExplainPair(const CampaignContext& campaign,
+                                       const TeleoperatorFacts& teleoperator,
+                                       const v1::MatchingPolicy& policy) {
+  Verdict verdict = Judge(campaign, teleoperator, policy);
+  v1::EligibilityExplanation out;
+  out.set_campaign(campaign.campaign->name());
+  out.set_teleoperator(teleoperator.data->profile.name());
+  out.set_eligible(verdict.eligible);
+  *out.mutable_as_of() = ToDate(campaign.as_of);
+  *out.mutable_reference_week() = ToDate(campaign.week.monday);
+  for (v1::RuleOutcome& o : verdict.outcomes) *out.add_outcomes() = std::move(o);
+  for (v1::ScoreComponent& c : verdict.components) *out.add_components() = std::move(c);
+  out.set_score(verdict.score);
+  return out;
+}
+
 absl::StatusOr<v1::EligibilityExplanation> ExplainEligibility(const Dataset& dataset,
                                                               absl::string_view campaign_name,
                                                               absl::string_view teleoperator_name,
@@ -49,19 +65,7 @@ absl::StatusOr<v1::EligibilityExplanation> ExplainEligibility(const Dataset& dat
   }
   absl::StatusOr<CampaignContext> context = MakeCampaignContext(dataset, *campaign, today);
   if (!context.ok()) return context.status();
-  const TeleoperatorFacts facts = MakeTeleoperatorFacts(dataset, *teleoperator);
-  Verdict verdict = Judge(*context, facts, policy);
-
-  v1::EligibilityExplanation out;
-  out.set_campaign(campaign->name());
-  out.set_teleoperator(teleoperator->profile.name());
-  out.set_eligible(verdict.eligible);
-  *out.mutable_as_of() = ToDate(context->as_of);
-  *out.mutable_reference_week() = ToDate(context->week.monday);
-  for (v1::RuleOutcome& o : verdict.outcomes) *out.add_outcomes() = std::move(o);
-  for (v1::ScoreComponent& c : verdict.components) *out.add_components() = std::move(c);
-  out.set_score(verdict.score);
-  return out;
+  return ExplainPair(*context, MakeTeleoperatorFacts(dataset, *teleoperator), policy);
 }
 
 }  // namespace callmatch::matching

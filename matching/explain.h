@@ -32,6 +32,12 @@ struct Verdict {
 Verdict Judge(const CampaignContext& campaign, const TeleoperatorFacts& teleoperator,
               const v1::MatchingPolicy& policy);
 
+// The explanation of one pair whose context and facts are already made: Judge() in the
+// EligibilityExplanation message. The index explains with facts made from the caller's records.
+v1::EligibilityExplanation ExplainPair(const CampaignContext& campaign,
+                                       const TeleoperatorFacts& teleoperator,
+                                       const v1::MatchingPolicy& policy);
+
 // ExplainEligibility for `campaign_name` and `teleoperator_name` in `dataset`, evaluated with
 // `today` as the clock. NOT_FOUND for an unknown campaign or teleoperator; INVALID_ARGUMENT for
 // an invalid policy or a campaign the rules cannot evaluate.

@@ -8,9 +8,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "matching/explain.h"
+#include "matching/index/index.h"
 #include "matching/policy.h"
-#include "matching/reference.h"
 #include "matching/time_model.h"
 #include "services/common/errors.h"
 #include "services/common/resource_store.h"
@@ -55,10 +54,11 @@ grpc::ServerUnaryReactor* MatchingServiceImpl::MatchCampaign(
     }
     const int top_k = request->top_k() == 0 ? kDefaultTopK : request->top_k();
     if (absl::Status s = RequireLoaded(*materializer_); !s.ok()) return s;
-    absl::StatusOr<matching::ReferenceResult> result =
-        materializer_->Read([&](const matching::Dataset& dataset) {
-          return matching::ReferenceMatch(dataset, request->campaign(), policy_, today_(), top_k);
-        });
+    // Only operators see the eligible count: a client's query skips it and lets the index prune
+    // by score bounds (the same top k either way).
+    const matching::MatchOptions options{.top_k = top_k, .exact_count = call.is_operator()};
+    absl::StatusOr<matching::MatchResult> result =
+        materializer_->index().Match(request->campaign(), policy_, today_(), options);
     if (!result.ok()) return result.status();
     *response->mutable_as_of() = matching::ToDate(result->as_of);
     for (v1::Match& match : result->top) {
@@ -74,7 +74,7 @@ grpc::ServerUnaryReactor* MatchingServiceImpl::MatchCampaign(
       }
       *response->add_matches() = std::move(match);
     }
-    if (call.is_operator()) response->set_eligible_count(result->eligible.size());
+    if (call.is_operator()) response->set_eligible_count(result->eligible_count);
     return absl::OkStatus();
   });
 }
@@ -101,8 +101,18 @@ grpc::ServerUnaryReactor* MatchingServiceImpl::ExplainEligibility(
               (found == nullptr || found->state() != v1::CAMPAIGN_STATE_OPEN)) {
             return absl::NotFoundError(absl::StrCat("no open campaign ", request->campaign()));
           }
-          return matching::ExplainEligibility(dataset, request->campaign(), request->teleoperator(),
-                                              policy_, today_());
+          if (found == nullptr) {
+            return absl::NotFoundError(
+                absl::StrCat("campaign ", request->campaign(), " not found"));
+          }
+          const matching::TeleoperatorData* data = dataset.teleoperator(request->teleoperator());
+          if (data == nullptr) {
+            return absl::NotFoundError(
+                absl::StrCat("teleoperator ", request->teleoperator(), " not found"));
+          }
+          // The index holds the companies and campaigns; the explanation's material, the
+          // teleoperator's full records, comes from the Dataset.
+          return materializer_->index().Explain(request->campaign(), *data, policy_, today_());
         });
     if (!explanation.ok()) return explanation.status();
     // The explanation shows declarations (employers, clauses, hours): an operator's read of them
@@ -130,21 +140,8 @@ grpc::ServerUnaryReactor* MatchingServiceImpl::ListEligibleCampaigns(
         absl::StatusOr<int> page_size = PageSize(request->page_size());
         if (!page_size.ok()) return page_size.status();
         if (absl::Status s = RequireLoaded(*materializer_); !s.ok()) return s;
-        absl::StatusOr<std::vector<std::string>> eligible = materializer_->Read(
-            [&](const matching::Dataset& dataset) -> absl::StatusOr<std::vector<std::string>> {
-              if (dataset.teleoperator(request->teleoperator()) == nullptr) {
-                return absl::NotFoundError(absl::StrCat("no ", request->teleoperator()));
-              }
-              std::vector<std::string> names;
-              for (const auto& [name, campaign] : dataset.campaigns()) {
-                if (campaign.state() != v1::CAMPAIGN_STATE_OPEN) continue;
-                absl::StatusOr<v1::EligibilityExplanation> explanation =
-                    matching::ExplainEligibility(dataset, name, request->teleoperator(), policy_,
-                                                 today_());
-                if (explanation.ok() && explanation->eligible()) names.push_back(name);
-              }
-              return names;
-            });
+        absl::StatusOr<std::vector<std::string>> eligible =
+            materializer_->index().EligibleCampaigns(request->teleoperator(), policy_, today_());
         if (!eligible.ok()) return eligible.status();
         absl::StatusOr<Page> page = PageOf(*eligible, *page_size, request->page_token());
         if (!page.ok()) return page.status();
@@ -173,15 +170,11 @@ grpc::ServerUnaryReactor* MatchingServiceImpl::GetIndexStatus(
     }
     response->mutable_lag()->set_seconds(lag_ms / 1000);
     response->mutable_lag()->set_nanos(static_cast<int32_t>(lag_ms % 1000) * 1000000);
-    materializer_->Read([&](const matching::Dataset& dataset) {
-      response->set_companies(dataset.companies().size());
-      response->set_campaigns(dataset.campaigns().size());
-      response->set_teleoperators(dataset.teleoperators().size());
-      int64_t contracts = 0;
-      for (const auto& [name, data] : dataset.teleoperators()) contracts += data.contracts.size();
-      response->set_contracts(contracts);
-      return 0;
-    });
+    const matching::IndexStats stats = materializer_->index().Stats();
+    response->set_companies(stats.companies);
+    response->set_campaigns(stats.campaigns);
+    response->set_teleoperators(stats.teleoperators);
+    response->set_contracts(stats.contracts);
     return absl::OkStatus();
   });
 }

@@ -1,7 +1,7 @@
 // MatchingService: the ranked teleoperators of a campaign, the explanation of one pair, the open
 // campaigns of a teleoperator and the index status (proto/callmatch/v1/matching.proto), served
-// from a Dataset materialized from Redis. NOT_SERVING until the initial load is done; a call
-// that sends consistency tokens sees at least those writes.
+// from the matching index over a view materialized from Redis. NOT_SERVING until the initial load
+// is done; a call that sends consistency tokens sees at least those writes.
 //
 // Who may do what: MatchCampaign, the campaign's client (only the public-profile components, no
 // total score, nothing about excluded teleoperators) and operators (everything);

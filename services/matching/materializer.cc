@@ -64,6 +64,7 @@ absl::Status DatasetMaterializer::Load() {
   }
   {
     absl::MutexLock lock(&mu_);
+    index_.Load(fresh);
     dataset_ = std::move(fresh);
   }
   if (skipped > 0) LogWarning("records skipped at load", {{"count", absl::StrCat(skipped)}});
@@ -95,6 +96,35 @@ void DatasetMaterializer::Apply(const v1::AuditEvent& event) {
   if (absl::Status applied = Put(dataset_, kind, event.resource(), *record); !applied.ok()) {
     LogWarning("change not applied",
                {{"resource", event.resource()}, {"error", applied.ToString()}});
+    return;
+  }
+  Reindex(kind, event.resource());
+}
+
+void DatasetMaterializer::Reindex(absl::string_view kind, const std::string& name) {
+  if (kind == kCompanyKind) {
+    if (const v1::Company* company = dataset_.company(name); company != nullptr) {
+      (void)index_.Upsert(*company);  // valid: the Dataset took it
+    }
+    return;
+  }
+  if (kind == kCampaignKind) {
+    if (const v1::Campaign* campaign = dataset_.campaign(name); campaign != nullptr) {
+      (void)index_.Upsert(*campaign);
+    }
+    return;
+  }
+  if (kind != kTeleoperatorKind && kind != kEmploymentKind && kind != kContractKind &&
+      kind != kActivityLogKind) {
+    return;
+  }
+  // The rest lives under a teleoperator: "teleoperators/{id}/...".
+  const std::string teleoperator = name.substr(0, name.find('/', name.find('/') + 1));
+  if (const matching::TeleoperatorData* data = dataset_.teleoperator(teleoperator);
+      data != nullptr) {
+    index_.PutTeleoperator(*data);
+  } else {
+    index_.RemoveTeleoperator(teleoperator);
   }
 }
 

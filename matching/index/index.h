@@ -1,0 +1,186 @@
+// The matching index (docs/matching.md, "The index"): the answers of the reference path
+// (reference.h) without scanning every teleoperator with every rule.
+//
+// What it holds:
+//   - companies and campaigns as they are (a Dataset without teleoperators: the catalog);
+//   - per teleoperator, a slot (a small integer) holding its records and its facts
+//     (MakeTeleoperatorFacts), computed once per update;
+//   - bitmaps over slots: per language and minimum level (rule 8), per skill (9), per country of
+//     establishment (10), and "registration verified with a well-formed number" (11);
+//   - exclusion sets (slot sets): per group key of an employer or of a contract's client (rules 1,
+//     5), per segment node of an employer, a non-compete clause or a held mission (rules 2, 3, 5),
+//     and the slots with an unauthorised exclusivity clause (4);
+//   - per availability zone and hour of the week, the slots whose availability covers that hour
+//     (a necessary condition of rule 7 for an imposed campaign in the same zone). A slot in a
+//     campaign's exclusion sets is checked exactly against rules 1 to 5; a slot in none of them
+//     passes them all.
+// A query ANDs the bitmaps word by word, removes the slots the exclusion sets exclude, runs the
+// arithmetic rules (11's age, 12) and then the time rules (6, 7) on the survivors only, and keeps
+// the top k in a bounded heap. With MatchOptions::exact_count false it skips the exact count: it
+// orders the survivors by an upper bound of their score (the slack component at its best) and
+// evaluates the time rules in that order until the k-th score beats the next bound.
+//
+// Updates are in place: PutTeleoperator recompiles one slot (its bitmaps bits, its exclusion-set
+// entries, its facts); a company or campaign upsert recompiles the slots whose facts read it.
+//
+// Thread safety: any number of readers (Match, EligibleCampaigns, Explain, Stats) run
+// concurrently under a shared lock; a writer (Upsert, PutTeleoperator, RemoveTeleoperator, Load)
+// takes the lock exclusively for the one change it applies (docs/matching.md, "Concurrency").
+#ifndef CALLMATCH_MATCHING_INDEX_INDEX_H_
+#define CALLMATCH_MATCHING_INDEX_INDEX_H_
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/civil_time.h"
+#include "callmatch/v1/matching.pb.h"
+#include "matching/context.h"
+#include "matching/dataset.h"
+#include "matching/index/bitmap.h"
+
+namespace callmatch::matching {
+
+struct MatchOptions {
+  int top_k = 50;
+  // Count every eligible teleoperator (operators see the count). When false, eligible_count is
+  // -1 and the time rules run only on the candidates whose score bound can still reach the top k.
+  bool exact_count = true;
+  // Return every eligible teleoperator's name (tests); needs exact_count.
+  bool list_eligible = false;
+};
+
+struct MatchResult {
+  // Best first (score descending, then name), ranks from 1, as ReferenceMatch's top.
+  std::vector<v1::Match> top;
+  // -1 unless MatchOptions::exact_count.
+  int64_t eligible_count = -1;
+  // Sorted; only with MatchOptions::list_eligible.
+  std::vector<std::string> eligible;
+  absl::CivilDay as_of;
+  // How many candidates the time rules (the expensive part) ran on: every survivor of the
+  // bitmaps with the exact count, far fewer when pruned.
+  int64_t time_rules_evaluated = 0;
+};
+
+struct IndexStats {
+  int64_t companies = 0;
+  int64_t campaigns = 0;
+  int64_t teleoperators = 0;
+  int64_t contracts = 0;
+};
+
+class MatchingIndex {
+ public:
+  MatchingIndex();
+  ~MatchingIndex();
+  MatchingIndex(const MatchingIndex&) = delete;
+  MatchingIndex& operator=(const MatchingIndex&) = delete;
+
+  // --- Writer ---------------------------------------------------------------------------------
+  // Replaces everything by `dataset`'s records.
+  void Load(const Dataset& dataset);
+  // Adds or replaces a company or campaign (as Dataset::Upsert, same errors) and recompiles the
+  // teleoperators whose facts read it (an employer's or client's group, a contract's campaign).
+  absl::Status Upsert(const v1::Company& company);
+  absl::Status Upsert(const v1::Campaign& campaign);
+  // Adds or replaces one teleoperator with everything under it: the way to apply a change to its
+  // profile, an employment, a contract or an activity log (the caller keeps the records).
+  void PutTeleoperator(const TeleoperatorData& teleoperator);
+  // False if absent.
+  bool RemoveTeleoperator(absl::string_view name);
+
+  // --- Readers --------------------------------------------------------------------------------
+  // The answer of ReferenceMatch: NOT_FOUND for an unknown campaign, INVALID_ARGUMENT for an
+  // invalid policy, a negative top_k or a campaign the rules cannot evaluate.
+  absl::StatusOr<MatchResult> Match(absl::string_view campaign, const v1::MatchingPolicy& policy,
+                                    absl::CivilDay today, const MatchOptions& options) const;
+  // The reverse query: the OPEN campaigns `teleoperator` is eligible for, by name. NOT_FOUND for
+  // an unknown teleoperator. A campaign the rules cannot evaluate is left out.
+  absl::StatusOr<std::vector<std::string>> EligibleCampaigns(absl::string_view teleoperator,
+                                                             const v1::MatchingPolicy& policy,
+                                                             absl::CivilDay today) const;
+  // ExplainEligibility for `campaign` and the caller's records of a teleoperator (the index keeps
+  // no explanation material): the same answer as ExplainEligibility over a dataset holding the
+  // index's companies and campaigns and `teleoperator`.
+  absl::StatusOr<v1::EligibilityExplanation> Explain(absl::string_view campaign,
+                                                     const TeleoperatorData& teleoperator,
+                                                     const v1::MatchingPolicy& policy,
+                                                     absl::CivilDay today) const;
+  // A copy of a campaign; nullopt when unknown.
+  std::optional<v1::Campaign> campaign(absl::string_view name) const;
+  IndexStats Stats() const;
+
+ private:
+  struct Slot;
+  struct Query;
+
+  // Writer helpers, under mu_ exclusively.
+  // Enters a slot whose data and facts are set in the bitmaps and sets.
+  void Compile(uint32_t slot) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Uncompile(uint32_t slot) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void RecompileDependents(const std::vector<std::string>& keys) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void PutLocked(const TeleoperatorData& teleoperator) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Reader helpers, under mu_ shared.
+  absl::StatusOr<CampaignContext> Context(absl::string_view campaign,
+                                          const v1::MatchingPolicy& policy,
+                                          absl::CivilDay today) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  Bitmap Candidates(const CampaignContext& context) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  uint32_t InternSegment(const std::string& code) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  mutable absl::Mutex mu_;
+  // Companies and campaigns only.
+  Dataset catalog_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::unique_ptr<Slot>> slots_ ABSL_GUARDED_BY(mu_);  // nullptr: free
+  std::vector<uint32_t> free_slots_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, uint32_t> slot_of_ ABSL_GUARDED_BY(mu_);
+  int64_t contracts_ ABSL_GUARDED_BY(mu_) = 0;
+
+  Bitmap live_ ABSL_GUARDED_BY(mu_);
+  // Lower-cased language -> [level]: listed at that level or above (0: listed at all).
+  static constexpr int kLevels = 8;
+  absl::flat_hash_map<std::string, std::array<Bitmap, kLevels>> language_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<int, Bitmap> skill_ ABSL_GUARDED_BY(mu_);
+  // Upper-cased country of establishment.
+  absl::flat_hash_map<std::string, Bitmap> country_ ABSL_GUARDED_BY(mu_);
+  // Status VERIFIED, a verify date, a well-formed number (the age is checked per query).
+  Bitmap registered_ ABSL_GUARDED_BY(mu_);
+  // Exclusion sets: key -> slots. Keys: "g:<group key>" (an employment's employer or a held
+  // contract's client has it), "s:<node>" (a segment whose path holds that node), "l:<node>" (a
+  // segment whose path ends at that node), "r:<code>" (a segment that does not parse, normalized).
+  absl::flat_hash_map<std::string, absl::flat_hash_set<uint32_t>> exclusion_ ABSL_GUARDED_BY(mu_);
+  Bitmap exclusivity_ ABSL_GUARDED_BY(mu_);
+  // Rule 7's availability slots, per availability zone name: the teleoperators in that zone, and
+  // per hour of the week (0..167, Monday 00:00 first) those whose availability covers all of it.
+  static constexpr int kHours = 168;
+  struct ZoneSlots {
+    Bitmap in_zone;
+    std::array<Bitmap, kHours> covers;
+  };
+  absl::flat_hash_map<std::string, std::unique_ptr<ZoneSlots>> availability_ ABSL_GUARDED_BY(mu_);
+  // Every sector_experience code seen, interned (never removed: codes are a small vocabulary), so
+  // that a query computes each code's sector fit once, not once per teleoperator.
+  struct SegmentCode {
+    std::string normalized;
+    std::vector<std::string> path;  // empty: does not parse
+  };
+  std::vector<SegmentCode> segment_codes_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, uint32_t> segment_id_ ABSL_GUARDED_BY(mu_);
+  // Dependencies: "n:<registration number>", "c:<company name>", "k:<campaign name>" -> slots whose
+  // facts read that company or campaign.
+  absl::flat_hash_map<std::string, absl::flat_hash_set<uint32_t>> dependents_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace callmatch::matching
+
+#endif  // CALLMATCH_MATCHING_INDEX_INDEX_H_

@@ -1,0 +1,215 @@
+// Latency of the matching index at 100k generated teleoperators (CALLMATCH_BENCH_TELEOPERATORS
+// to change it): a top-50 match (exact count, and pruned by score bounds), the reverse query, and
+// one teleoperator update. Not run by CI; docs/performance.md gives the command and the figures.
+//
+// Before the Google Benchmark runs it prints, over every open campaign, the p50 and p99 of one
+// match on one thread and the distribution of the eligible-set sizes.
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <unistd.h>
+
+#include <benchmark/benchmark.h>
+
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "matching/generator/generator.h"
+#include "matching/index/index.h"
+#include "matching/policy.h"
+
+namespace callmatch::matching {
+namespace {
+
+constexpr absl::CivilDay kToday(2027, 1, 4);
+
+struct World {
+  Dataset dataset;
+  MatchingIndex index;
+  std::vector<std::string> open;
+  std::vector<std::string> teleoperators;
+  v1::MatchingPolicy policy = DefaultPolicy();
+};
+
+// The process's resident memory (/proc/self/statm).
+int64_t ResidentBytes() {
+  std::FILE* f = std::fopen("/proc/self/statm", "r");
+  long long pages = 0, resident = 0;
+  if (f != nullptr) {
+    if (std::fscanf(f, "%lld %lld", &pages, &resident) != 2) resident = 0;
+    std::fclose(f);
+  }
+  return resident * sysconf(_SC_PAGESIZE);
+}
+
+World& TheWorld() {
+  static World* world = [] {
+    auto* w = new World;
+    GeneratorOptions options;
+    options.seed = 1;
+    options.today = kToday;
+    if (const char* n = std::getenv("CALLMATCH_BENCH_TELEOPERATORS")) {
+      options.teleoperators = std::atoll(n);
+    } else {
+      options.teleoperators = 100'000;
+    }
+    absl::Time t = absl::Now();
+    w->dataset = *GenerateDataset(options);
+    const int64_t before = ResidentBytes();
+    std::printf("generated %lld teleoperators in %.1f s\n",
+                static_cast<long long>(options.teleoperators),
+                absl::ToDoubleSeconds(absl::Now() - t));
+    t = absl::Now();
+    w->index.Load(w->dataset);
+    std::printf("index built in %.2f s; resident memory it added: %.0f bytes per teleoperator\n",
+                absl::ToDoubleSeconds(absl::Now() - t),
+                static_cast<double>(ResidentBytes() - before) / options.teleoperators);
+    for (const auto& [name, c] : w->dataset.campaigns()) {
+      if (c.state() == v1::CAMPAIGN_STATE_OPEN) w->open.push_back(name);
+    }
+    for (const auto& [name, t] : w->dataset.teleoperators()) w->teleoperators.push_back(name);
+    return w;
+  }();
+  return *world;
+}
+
+double Percentile(std::vector<double> v, double p) {
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))];
+}
+
+// One pass over every open campaign, each timed once: p50 and p99 per mode.
+void PrintDistribution() {
+  World& w = TheWorld();
+  for (bool exact : {true, false}) {
+    std::vector<double> micros;
+    std::vector<double> eligible;
+    std::vector<double> evaluated;
+    for (const std::string& c : w.open) {
+      MatchOptions options{.top_k = 50, .exact_count = exact};
+      const absl::Time t = absl::Now();
+      absl::StatusOr<MatchResult> r = w.index.Match(c, w.policy, kToday, options);
+      micros.push_back(absl::ToDoubleMicroseconds(absl::Now() - t));
+      if (exact && r.ok()) eligible.push_back(static_cast<double>(r->eligible_count));
+      if (r.ok()) evaluated.push_back(static_cast<double>(r->time_rules_evaluated));
+    }
+    std::printf("%s: %zu campaigns, p50 %.0f us, p99 %.0f us, max %.0f us\n",
+                exact ? "exact count" : "pruned", micros.size(), Percentile(micros, 0.5),
+                Percentile(micros, 0.99), Percentile(micros, 1.0));
+    std::printf("  time rules ran on: p50 %.0f, p99 %.0f candidates\n", Percentile(evaluated, 0.5),
+                Percentile(evaluated, 0.99));
+    if (exact) {
+      std::printf("eligible per campaign: min %.0f, p10 %.0f, p50 %.0f, p90 %.0f, max %.0f\n",
+                  Percentile(eligible, 0), Percentile(eligible, 0.1), Percentile(eligible, 0.5),
+                  Percentile(eligible, 0.9), Percentile(eligible, 1.0));
+    }
+  }
+}
+
+// p50 and p99 of one teleoperator update (its availability alternating between two versions).
+void PrintUpdates() {
+  World& w = TheWorld();
+  std::vector<double> micros;
+  for (size_t i = 0; i < 20'000; ++i) {
+    TeleoperatorData data =
+        *w.dataset.teleoperator(w.teleoperators[(i * 7919) % w.teleoperators.size()]);
+    if (i % 2 == 0) data.profile.mutable_availability()->mutable_windows()->Clear();
+    const absl::Time t = absl::Now();
+    w.index.PutTeleoperator(data);
+    micros.push_back(absl::ToDoubleMicroseconds(absl::Now() - t));
+  }
+  std::printf("update: %zu, p50 %.1f us, p99 %.1f us\n", micros.size(), Percentile(micros, 0.5),
+              Percentile(micros, 0.99));
+}
+
+// The cost of the reader/writer lock: pruned matches over every campaign while one writer applies
+// updates back to back, against the figures above (readers alone, writer alone).
+void PrintConcurrency() {
+  World& w = TheWorld();
+  std::atomic<bool> stop{false};
+  std::vector<double> update_micros;
+  std::vector<TeleoperatorData> versions;
+  for (size_t i = 0; i < 2'000; ++i) {
+    versions.push_back(
+        *w.dataset.teleoperator(w.teleoperators[(i * 7919) % w.teleoperators.size()]));
+    if (i % 2 == 0) versions.back().profile.mutable_availability()->mutable_windows()->Clear();
+  }
+  std::thread writer([&] {
+    for (size_t i = 0; !stop.load(); ++i) {
+      const absl::Time t = absl::Now();
+      w.index.PutTeleoperator(versions[i % versions.size()]);
+      update_micros.push_back(absl::ToDoubleMicroseconds(absl::Now() - t));
+    }
+  });
+  std::vector<double> match_micros;
+  for (const std::string& c : w.open) {
+    const absl::Time t = absl::Now();
+    absl::StatusOr<MatchResult> r =
+        w.index.Match(c, w.policy, kToday, MatchOptions{.top_k = 50, .exact_count = false});
+    match_micros.push_back(absl::ToDoubleMicroseconds(absl::Now() - t));
+  }
+  stop.store(true);
+  writer.join();
+  std::printf(
+      "with a writer: pruned match p50 %.0f us, p99 %.0f us; %zu updates meanwhile, p50 %.1f us, "
+      "p99 %.1f us\n",
+      Percentile(match_micros, 0.5), Percentile(match_micros, 0.99), update_micros.size(),
+      Percentile(update_micros, 0.5), Percentile(update_micros, 0.99));
+}
+
+// Each iteration matches the next open campaign: the mean is over the whole selectivity range.
+void BM_Match(benchmark::State& state) {
+  World& w = TheWorld();
+  const MatchOptions options{.top_k = 50, .exact_count = state.range(0) != 0};
+  size_t i = 0;
+  for (auto _ : state) {
+    absl::StatusOr<MatchResult> r =
+        w.index.Match(w.open[i++ % w.open.size()], w.policy, kToday, options);
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(BM_Match)->ArgName("exact_count")->Arg(1)->Arg(0)->Unit(benchmark::kMicrosecond);
+
+void BM_EligibleCampaigns(benchmark::State& state) {
+  World& w = TheWorld();
+  size_t i = 0;
+  for (auto _ : state) {
+    auto r = w.index.EligibleCampaigns(w.teleoperators[(i++ * 7919) % w.teleoperators.size()],
+                                       w.policy, kToday);
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(BM_EligibleCampaigns)->Unit(benchmark::kMicrosecond);
+
+// One teleoperator update: its availability alternates between two versions.
+void BM_Update(benchmark::State& state) {
+  World& w = TheWorld();
+  size_t i = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    TeleoperatorData data =
+        *w.dataset.teleoperator(w.teleoperators[(i * 7919) % w.teleoperators.size()]);
+    if (i++ % 2 == 0) data.profile.mutable_availability()->mutable_windows()->Clear();
+    state.ResumeTiming();
+    w.index.PutTeleoperator(data);
+  }
+}
+BENCHMARK(BM_Update)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+}  // namespace callmatch::matching
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  callmatch::matching::PrintDistribution();
+  callmatch::matching::PrintUpdates();
+  callmatch::matching::PrintConcurrency();
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
