@@ -16,6 +16,12 @@
 # a second `up` finds it loaded. CALLMATCH_DEMO=0 skips it. CALLMATCH_BUILD_DIR (default build/)
 # and CALLMATCH_SKIP_SETUP=1 run binaries built elsewhere without installing or building.
 set -euo pipefail
+# The daemons started below must not inherit descriptors the caller holds open (a build lock taken
+# with flock, a pipe): they would keep them for their whole life.
+for fd in /proc/$$/fd/*; do
+  fd=${fd##*/}
+  if [ "$fd" -gt 2 ] 2>/dev/null; then eval "exec $fd>&-" 2>/dev/null || true; fi
+done
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
@@ -29,10 +35,10 @@ server="$build/services/server/callmatch-server"
 generate="$build/matching/generator/callmatch-generate"
 seed="$build/services/load/callmatch-seed"
 
-# The demo's size and its contracts. Contracts go through ContractService: turn them on (1) once
-# that service serves them; the third example (a risky contract) needs them.
+# The demo's size and its contracts (through ContractService; 0 loads none, and the third example,
+# a risky contract, then has nothing to show).
 demo_teleoperators=${CALLMATCH_DEMO_TELEOPERATORS:-3000}
-demo_contracts=${CALLMATCH_DEMO_CONTRACTS:-0}
+demo_contracts=${CALLMATCH_DEMO_CONTRACTS:-1}
 
 port_of() {  # port_of SERVICE
   local i
