@@ -178,15 +178,17 @@ Try the demo ($campaign has $count eligible teleoperators):
   # every rule's outcome for one teleoperator with a salaried job, as an operator (an audited read)
   $shown --credential_file=$var/operator.credential call MatchingService/ExplainEligibility '{"campaign":"$campaign","teleoperator":"$teleoperator"}'
 MSG
-  risky=$(grep -o '"RISK_BAND_\(CRITICAL\|HIGH\)":{[^}]*}' "$dir/seeded.json" | head -1 |
+  # CRITICAL first: the band that blocks activation by default; else HIGH.
+  risky=$( (grep -o '"RISK_BAND_CRITICAL":{[^}]*}' "$dir/seeded.json";
+    grep -o '"RISK_BAND_HIGH":{[^}]*}' "$dir/seeded.json") | head -1 |
     sed -n 's/.*"example":"\([^"]*\)".*/\1/p' || true)
   if [ -n "$risky" ]; then
     cat <<MSG
-  # a contract whose risk band blocks activation without an operator's override
+  # a risky contract: its assessment, indicators, legal references and remediations
   $shown --credential_file=$var/operator.credential call ContractService/GetContract '{"name":"$risky"}'
 MSG
   else
-    echo "  # (a risky contract: once ContractService serves, load contracts with CALLMATCH_DEMO_CONTRACTS=1)"
+    echo "  # (no contracts in the demo: CALLMATCH_DEMO_CONTRACTS=0)"
   fi
 }
 
