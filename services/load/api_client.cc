@@ -8,6 +8,19 @@
 
 namespace callmatch::load {
 
+absl::StatusOr<ToolAccess> ResolveToolAccess(const std::string& dir,
+                                             const std::string& credential_file,
+                                             const std::string& secrets) {
+  if (dir.empty()) return absl::InvalidArgumentError("--dir is required");
+  absl::StatusOr<std::string> secret = cli::LoadCredential(credential_file);
+  if (!secret.ok() || secret->empty()) {
+    return absl::UnauthenticatedError(
+        absl::StrCat("no operator credential (--credential_file or CALLMATCH_CREDENTIAL): ",
+                     secret.ok() ? "empty" : secret.status().ToString()));
+  }
+  return ToolAccess{*std::move(secret), secrets.empty() ? dir + "/credentials.jsonl" : secrets};
+}
+
 absl::StatusOr<std::map<std::string, std::string>> ResolveTargets(
     const std::vector<std::string>& targets) {
   std::map<std::string, std::string> addresses;

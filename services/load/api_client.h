@@ -41,6 +41,17 @@ namespace callmatch::load {
 absl::StatusOr<std::map<std::string, std::string>> ResolveTargets(
     const std::vector<std::string>& targets);
 
+// What both tools need besides their targets: the operator's secret (the credential file, else
+// CALLMATCH_CREDENTIAL) and the file of the client credentials callmatch-seed issued (`secrets`,
+// else <dir>/credentials.jsonl). INVALID_ARGUMENT without a dir; UNAUTHENTICATED without a secret.
+struct ToolAccess {
+  std::string operator_secret;
+  std::string secrets_file;
+};
+absl::StatusOr<ToolAccess> ResolveToolAccess(const std::string& dir,
+                                             const std::string& credential_file,
+                                             const std::string& secrets);
+
 // Round-robin over a few stubs of one service, each on its own channel (own connection).
 template <typename Stub>
 class StubPool {

@@ -48,21 +48,14 @@ int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   callmatch::load::SeedOptions options;
   options.dir = absl::GetFlag(FLAGS_dir);
-  if (options.dir.empty()) {
-    std::cerr << "callmatch-seed: --dir is required" << std::endl;
+  absl::StatusOr<callmatch::load::ToolAccess> access = callmatch::load::ResolveToolAccess(
+      options.dir, absl::GetFlag(FLAGS_credential_file), absl::GetFlag(FLAGS_secrets));
+  if (!access.ok()) {
+    std::cerr << "callmatch-seed: " << access.status().message() << std::endl;
     return 2;
   }
-  absl::StatusOr<std::string> secret =
-      callmatch::cli::LoadCredential(absl::GetFlag(FLAGS_credential_file));
-  if (!secret.ok() || secret->empty()) {
-    std::cerr << "callmatch-seed: no operator credential (--credential_file or "
-                 "CALLMATCH_CREDENTIAL): "
-              << secret.status() << std::endl;
-    return 2;
-  }
-  options.operator_secret = *secret;
-  options.secrets_file = absl::GetFlag(FLAGS_secrets).empty() ? options.dir + "/credentials.jsonl"
-                                                              : absl::GetFlag(FLAGS_secrets);
+  options.operator_secret = access->operator_secret;
+  options.secrets_file = access->secrets_file;
   options.concurrency = std::max(1, absl::GetFlag(FLAGS_concurrency));
   options.contracts = absl::GetFlag(FLAGS_contracts);
   options.activity_logs = absl::GetFlag(FLAGS_activity_logs);
