@@ -46,7 +46,28 @@ Interval RestSpan(const CampaignContext& campaign) {
   return LocalSpan(campaign.week.monday - 1, campaign.week.monday + 7, campaign.zone);
 }
 
-WorkWeek MakeWorkWeek(const CampaignContext& campaign, const TeleoperatorFacts& t) {
+const Intervals& ExpansionCache::Expand(const v1::WeeklySchedule& schedule,
+                                        const absl::TimeZone& zone, absl::CivilDay monday) {
+  if (monday != monday_) {
+    expansions_.clear();
+    monday_ = monday;
+  }
+  key_ = zone.name();
+  for (const v1::WeeklyWindow& window : schedule.windows()) {
+    absl::StrAppend(&key_, "|", window.start_minute(), "-", window.end_minute());
+  }
+  auto [it, inserted] = expansions_.try_emplace(key_);
+  if (inserted) it->second = ExpandSchedule(schedule, zone, monday);
+  return it->second;
+}
+
+WorkWeek MakeWorkWeek(const CampaignContext& campaign, const TeleoperatorFacts& t,
+                      ExpansionCache* cache) {
+  const auto expand = [cache](const v1::WeeklySchedule& schedule, const absl::TimeZone& zone,
+                              absl::CivilDay monday) {
+    return cache != nullptr ? cache->Expand(schedule, zone, monday)
+                            : ExpandSchedule(schedule, zone, monday);
+  };
   WorkWeek w;
   const absl::CivilDay monday = campaign.week.monday;
   if (!t.zone_status.ok()) {
@@ -59,7 +80,7 @@ WorkWeek MakeWorkWeek(const CampaignContext& campaign, const TeleoperatorFacts& 
     return w;
   }
   w.zone = t.zone;
-  w.availability = ExpandSchedule(t.data->profile.availability(), t.zone, monday);
+  w.availability = expand(t.data->profile.availability(), t.zone, monday);
 
   for (const EmploymentFacts& e : t.employments) {
     if (!Overlaps(e.period, campaign.remaining)) continue;
@@ -70,7 +91,7 @@ WorkWeek MakeWorkWeek(const CampaignContext& campaign, const TeleoperatorFacts& 
     Job job;
     job.kind = JobKind::kSalaried;
     job.label = absl::StrCat("salaried at ", e.employer.label);
-    job.occurrences = ExpandSchedule(e.employment->schedule(), e.zone, monday);
+    job.occurrences = expand(e.employment->schedule(), e.zone, monday);
     job.week_minutes = MinutesIn(job.occurrences, OwnWeek(monday, e.zone));
     w.jobs.push_back(std::move(job));
   }
@@ -86,7 +107,7 @@ WorkWeek MakeWorkWeek(const CampaignContext& campaign, const TeleoperatorFacts& 
     job.label = absl::StrCat("mission ", k.campaign->name());
     job.fixed = k.imposed;
     if (k.imposed) {
-      job.occurrences = ExpandSchedule(k.campaign->calling_windows(), k.zone, monday);
+      job.occurrences = expand(k.campaign->calling_windows(), k.zone, monday);
       job.week_minutes = MinutesIn(job.occurrences, OwnWeek(monday, k.zone));
     } else {
       job.week_minutes = k.nominal_week_minutes;

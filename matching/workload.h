@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
@@ -55,7 +56,23 @@ struct WorkWeek {
   Intervals availability;
 };
 
-WorkWeek MakeWorkWeek(const CampaignContext& campaign, const TeleoperatorFacts& teleoperator);
+// ExpandSchedule memoized by content (zone, Monday, windows): a query of the index evaluates many
+// teleoperators against one campaign, and their schedules repeat (the same availability, the same
+// employer's hours, the same other campaign). Not thread-safe: one per query.
+class ExpansionCache {
+ public:
+  const Intervals& Expand(const v1::WeeklySchedule& schedule, const absl::TimeZone& zone,
+                          absl::CivilDay monday);
+
+ private:
+  absl::CivilDay monday_;  // of every expansion held
+  absl::flat_hash_map<std::string, Intervals> expansions_;
+  std::string key_;  // reused buffer
+};
+
+// With a cache, the same answer with the expansions taken from it.
+WorkWeek MakeWorkWeek(const CampaignContext& campaign, const TeleoperatorFacts& teleoperator,
+                      ExpansionCache* cache = nullptr);
 
 // Where the daily-rest test looks for starts of work: the reference week widened by one local
 // day of the campaign's zone on each side, [monday - 1 00:00, monday + 8 00:00).

@@ -1,7 +1,8 @@
 #include "matching/index/index.h"
 
 #include <algorithm>
-#include <bitset>
+#include <array>
+#include <bit>
 #include <optional>
 #include <utility>
 
@@ -28,8 +29,6 @@ struct MatchingIndex::Slot {
   std::vector<int> skills;                             // sorted
   std::vector<uint32_t> sectors;                       // interned sector_experience codes
   absl::CivilDay verified;                             // when registered_
-  std::string zone;                                    // the availability's zone name
-  std::bitset<168> hours;                              // hours of the week its availability covers
   std::string country;
   std::vector<std::string> exclusion_keys;
   std::vector<std::string> dependency_keys;
@@ -79,30 +78,21 @@ void SortUnique(std::vector<T>& v) {
 // less this margin.
 constexpr int64_t kDaylightMarginMinutes = 180;
 
-// An upper bound of the slack component, from a lower bound of the week's load: this campaign's
-// minutes, every current employment's and other mission's nominal minutes (less the margin for
-// fixed ones). Slack decreases with the load, so it bounds the slack of MakeWorkWeek's jobs.
-int64_t BestSlack(const CampaignContext& c, const TeleoperatorFacts& t, int64_t cap) {
-  int64_t load = c.week_minutes;
-  for (const EmploymentFacts& e : t.employments) {
-    if (Overlaps(e.period, c.remaining)) {
-      load += std::max<int64_t>(0, e.nominal_week_minutes - kDaylightMarginMinutes);
-    }
-  }
-  for (const ContractFacts& k : t.contracts) {
-    if (!k.holds_time || k.campaign->name() == c.campaign->name() ||
-        !Overlaps(k.period, c.remaining)) {
-      continue;
-    }
-    load += k.imposed ? std::max<int64_t>(0, k.nominal_week_minutes - kDaylightMarginMinutes)
-                      : k.nominal_week_minutes;
-  }
-  return std::clamp<int64_t>(cap - load, 0, cap) * kFixedPointOne / cap;
+int32_t DayNumber(absl::CivilDay day) {
+  return static_cast<int32_t>(day - absl::CivilDay(1970, 1, 1));
 }
 
-// The hours of the week (Monday 00:00 = 0) that a schedule's windows cover entirely, nominally:
-// windows [start, end) in minutes of the week, end < start wrapping, start == end empty.
-std::bitset<168> FullHours(const v1::WeeklySchedule& schedule) {
+using HourMask = std::array<uint64_t, 3>;  // hours of a week, bit h of word h / 64
+
+void SetHour(HourMask& mask, int64_t hour) {
+  const int64_t h = (hour % 168 + 168) % 168;
+  mask[h / 64] |= uint64_t{1} << (h % 64);
+}
+
+// The hours of the week (Monday 00:00 = 0) that a schedule's windows cover entirely and touch,
+// nominally: windows [start, end) in minutes of the week, end < start wrapping, start == end
+// empty.
+void ScheduleHours(const v1::WeeklySchedule& schedule, HourMask& full, HourMask& touched) {
   std::vector<char> minutes(kMinutesPerWeek, 0);
   auto cover = [&](int64_t from, int64_t to) {
     for (int64_t m = from; m < to; ++m) minutes[m] = 1;
@@ -115,13 +105,14 @@ std::bitset<168> FullHours(const v1::WeeklySchedule& schedule) {
       cover(w.start_minute(), w.end_minute());
     }
   }
-  std::bitset<168> hours;
+  full = {};
+  touched = {};
   for (int h = 0; h < 168; ++h) {
-    bool all = true;
-    for (int m = 60 * h; m < 60 * h + 60 && all; ++m) all = minutes[m] != 0;
-    hours.set(h, all);
+    int covered = 0;
+    for (int m = 60 * h; m < 60 * h + 60; ++m) covered += minutes[m];
+    if (covered == 60) SetHour(full, h);
+    if (covered > 0) SetHour(touched, h);
   }
-  return hours;
 }
 
 // Whether every day of `zone` from monday - 8 to monday + 14 lasts 24 hours: then the schedules
@@ -132,6 +123,25 @@ bool SteadyAround(absl::CivilDay monday, const absl::TimeZone& zone) {
     if (absl::FromCivil(d + 1, zone) - absl::FromCivil(d, zone) != absl::Hours(24)) return false;
   }
   return true;
+}
+
+// The hours of the local week of `zone` (0 = Monday 00:00) that `needed` (instants, normalized)
+// fills entirely and touches, when `zone` keeps one offset around `monday` (SteadyAround): then
+// local minutes are instants less the instant of the local Monday.
+void LocalHours(const Intervals& needed, const absl::TimeZone& zone, absl::CivilDay monday,
+                HourMask& full, HourMask& touched) {
+  const int64_t origin = ToUnixMinutes(absl::FromCivil(monday, zone));
+  full = {};
+  touched = {};
+  for (const Interval& i : needed) {
+    if (i.length() == 0) continue;
+    for (int64_t h = FloorDiv(i.start - origin + 59, 60); h < FloorDiv(i.end - origin, 60); ++h) {
+      SetHour(full, h);
+    }
+    for (int64_t h = FloorDiv(i.start - origin, 60); h < FloorDiv(i.end - origin + 59, 60); ++h) {
+      SetHour(touched, h);
+    }
+  }
 }
 
 // A ranked teleoperator in the bounded heap.
@@ -246,16 +256,6 @@ void MatchingIndex::Compile(uint32_t id) {
   s.skills.assign(profile.skills().begin(), profile.skills().end());
   SortUnique(s.skills);
   for (int skill : s.skills) skill_[skill].Set(id);
-  // Rule 7's availability hours (none when the windows are unreadable: rule 7 then fails).
-  s.zone = profile.availability().time_zone();
-  s.hours.reset();
-  if (ValidateWindows(profile.availability()).ok()) s.hours = FullHours(profile.availability());
-  std::unique_ptr<ZoneSlots>& zone = availability_[s.zone];
-  if (zone == nullptr) zone = std::make_unique<ZoneSlots>();
-  zone->in_zone.Set(id);
-  for (int h = 0; h < kHours; ++h) {
-    if (s.hours.test(h)) zone->covers[h].Set(id);
-  }
   // Rule 10.
   s.country = absl::AsciiStrToUpper(profile.establishment().country_code());
   country_[s.country].Set(id);
@@ -304,6 +304,69 @@ void MatchingIndex::Compile(uint32_t id) {
   for (const std::string& key : s.exclusion_keys) exclusion_[key].insert(id);
   for (const std::string& key : s.dependency_keys) dependents_[key].insert(id);
   contracts_ += static_cast<int64_t>(s.data.contracts.size());
+
+  // What the candidate loop reads (the slack bound, Fairness, Quality, the sector fit, 11, 12).
+  if (hot_.size() <= id) {
+    hot_.resize(id + 1);
+    loads_.resize(id + 1);
+    assignment_starts_.resize(id + 1);
+  }
+  std::vector<SlackLoad>& loads = loads_[id];
+  loads.clear();
+  for (const EmploymentFacts& e : s.facts.employments) {
+    loads.push_back({DayNumber(e.period.first), DayNumber(e.period.last),
+                     std::max<int64_t>(0, e.nominal_week_minutes - kDaylightMarginMinutes),
+                     nullptr});
+  }
+  std::vector<int32_t>& assignment_starts = assignment_starts_[id];
+  assignment_starts.clear();
+  for (const ContractFacts& k : s.facts.contracts) {
+    if (k.holds_time) {
+      loads.push_back({DayNumber(k.period.first), DayNumber(k.period.last),
+                       k.imposed
+                           ? std::max<int64_t>(0, k.nominal_week_minutes - kDaylightMarginMinutes)
+                           : k.nominal_week_minutes,
+                       k.campaign});
+    }
+    if (k.assignment && k.period.first != kFarPast) {
+      assignment_starts.push_back(DayNumber(k.period.first));
+    }
+  }
+  Hot& hot = hot_[id];
+  hot = Hot();
+  if (registered_.Test(id)) hot.verified_day = DayNumber(s.verified);
+  hot.appointments_set = s.facts.logs.appointments_set;
+  hot.appointments_validated = s.facts.logs.appointments_validated;
+  hot.sector_count = static_cast<uint8_t>(std::min<size_t>(s.sectors.size(), 255));
+  for (int skill : s.skills) {
+    if (skill >= 0 && skill < 64) hot.skills |= uint64_t{1} << skill;
+  }
+  hot.unusual_language = s.languages.size() > Hot::kInlineLanguages;
+  for (size_t i = 0; i < s.languages.size() && !hot.unusual_language; ++i) {
+    const auto& [language, level] = s.languages[i];
+    auto [it, inserted] = language_id_.try_emplace(language, 0);
+    if (inserted) it->second = static_cast<uint8_t>(std::min<size_t>(language_id_.size(), 255));
+    hot.unusual_language = level > kMaxLevel || it->second == 255;
+    hot.language_ids[i] = it->second;
+    hot.language_levels[i] = static_cast<uint8_t>(level);
+  }
+  hot.language_count = static_cast<uint8_t>(s.languages.size());
+  for (size_t i = 0; i < s.sectors.size() && i < Hot::kInlineSectors; ++i) {
+    hot.sectors[i] = s.sectors[i];
+  }
+  hot.has_loads = !loads.empty();
+  // Rule 7's hours (none when the windows are unreadable: rule 7 then fails).
+  const std::string& zone = profile.availability().time_zone();
+  auto [zone_it, new_zone] = zone_id_.try_emplace(zone, kUnlistedZone);
+  if (new_zone && zone_names_.size() < kUnlistedZone) {
+    zone_it->second = static_cast<uint16_t>(zone_names_.size());
+    zone_names_.push_back(zone);
+  }
+  hot.zone = zone_it->second;
+  if (ValidateWindows(profile.availability()).ok()) {
+    ScheduleHours(profile.availability(), hot.full_hours, hot.touched_hours);
+  }
+  hot.has_assignments = !assignment_starts.empty();
 }
 
 void MatchingIndex::Uncompile(uint32_t id) {
@@ -317,11 +380,6 @@ void MatchingIndex::Uncompile(uint32_t id) {
   country_[s.country].Clear(id);
   registered_.Clear(id);
   exclusivity_.Clear(id);
-  ZoneSlots& zone = *availability_[s.zone];
-  zone.in_zone.Clear(id);
-  for (int h = 0; h < kHours; ++h) {
-    if (s.hours.test(h)) zone.covers[h].Clear(id);
-  }
   // Empty sets stay: a key comes back, and erasing would rehash under the readers' feet later.
   for (const std::string& key : s.exclusion_keys) exclusion_[key].erase(id);
   for (const std::string& key : s.dependency_keys) dependents_[key].erase(id);
@@ -391,12 +449,17 @@ void MatchingIndex::Load(const Dataset& dataset) {
   contracts_ = 0;
   live_.ClearAll();
   language_.clear();
+  language_id_.clear();
   skill_.clear();
   country_.clear();
   registered_.ClearAll();
   exclusion_.clear();
   exclusivity_.ClearAll();
-  availability_.clear();
+  zone_names_.clear();
+  zone_id_.clear();
+  hot_.clear();
+  loads_.clear();
+  assignment_starts_.clear();
   dependents_.clear();
   segment_codes_.clear();
   segment_id_.clear();
@@ -485,23 +548,6 @@ Bitmap MatchingIndex::Candidates(const CampaignContext& c) const {
   }
   // Rule 11 but the age.
   candidates.AndWith(registered_);
-  // Rule 7, imposed: every hour the campaign's windows fill must be in the availability of a
-  // teleoperator of the same zone (free time is availability less other work). Only when no
-  // clock change falls near the reference week, so that both schedules read minute for minute;
-  // teleoperators of other zones are left to the exact rule.
-  if (c.imposed && SteadyAround(c.week.monday, c.zone)) {
-    const std::bitset<168> needed = FullHours(c.campaign->calling_windows());
-    auto it = availability_.find(c.campaign->calling_windows().time_zone());
-    if (needed.any() && it != availability_.end()) {
-      Bitmap covered = it->second->in_zone;
-      for (int h = 0; h < kHours; ++h) {
-        if (needed.test(h)) covered.AndWith(it->second->covers[h]);
-      }
-      Bitmap uncovered = it->second->in_zone;
-      uncovered.AndNotWith(covered);
-      candidates.AndNotWith(uncovered);
-    }
-  }
   return candidates;
 }
 
@@ -518,36 +564,86 @@ absl::StatusOr<MatchResult> MatchingIndex::Match(absl::string_view campaign_name
   result.as_of = c.as_of;
 
   Bitmap candidates = Candidates(c);
-  // Rules 1 to 5: the slots in the campaign's exclusion sets are checked exactly; the others
-  // hold nothing these rules could fail on.
+  // Rules 1 to 5: the slots in the campaign's exclusion sets (the suspects) are checked exactly;
+  // the others hold nothing these rules could fail on. With the exact count every suspect is
+  // checked now; pruned, only the ones the time rules would run on.
   std::vector<std::string> keys;
   for (const std::string& key : c.client_group_keys) keys.push_back(absl::StrCat("g:", key));
   for (const std::string& segment : c.campaign->segments()) AddCampaignSegmentKeys(segment, keys);
-  Bitmap checked;
-  auto check = [&](uint32_t id) {
-    if (!candidates.Test(id) || checked.Test(id)) return;
-    checked.Set(id);
-    if (!PassesRelationRules(c, slots_[id]->facts, policy)) candidates.Clear(id);
-  };
+  Bitmap suspects;
   for (const std::string& key : keys) {
     if (auto it = exclusion_.find(key); it != exclusion_.end()) {
-      for (uint32_t id : it->second) check(id);
+      for (uint32_t id : it->second) {
+        if (candidates.Test(id)) suspects.Set(id);
+      }
     }
   }
-  exclusivity_.ForEach(check);
+  exclusivity_.ForEach([&](uint32_t id) {
+    if (candidates.Test(id)) suspects.Set(id);
+  });
+  auto passes_relations = [&](uint32_t id) {
+    return !suspects.Test(id) || PassesRelationRules(c, slots_[id]->facts, policy);
+  };
 
   bool language_past_native = false;
   for (const v1::LanguageLevel& need : c.campaign->languages()) {
     language_past_native = language_past_native || need.level() > kMaxLevel;
   }
   // What the bitmaps leave of rules 8 and 11 (a level past NATIVE, the verification's age), and
-  // rule 12.
+  // rule 12, from the dense fields.
   const int64_t max_age = policy.registration_max_age_days();
-  auto passes_rest = [&](const Slot& s) {
-    return c.as_of - s.verified <= max_age && PassesThreshold(c, s.facts) &&
-           (!language_past_native || PassesLanguage(c, s.facts));
+  const int32_t as_of = DayNumber(c.as_of);
+  const int64_t min_rate = c.campaign->min_validated_rate_permille();
+  const int64_t min_observations = std::max(1, c.campaign->min_quality_observations());
+  // Rule 7's filter, per availability zone that keeps one offset around the reference Monday
+  // (the others, and unknown zones, are left to the exact rule). Free time is availability less
+  // other work, so: imposed, every local hour the campaign's windows of the reference week fill
+  // must be an hour the availability covers entirely; flexible, the usable minutes (windows
+  // inside free time) are at most 60 per local hour both touch, and must reach the weekly
+  // minutes per seat (only for a reference week of 168 hours, so that no local hour is counted
+  // twice).
+  struct ZoneFilter {
+    bool active = false;
+    HourMask full{};
+    HourMask touched{};
+  };
+  std::vector<ZoneFilter> zone_filters(zone_names_.size());
+  const int64_t required_minutes = c.imposed ? 0 : int64_t{c.campaign->weekly_minutes_per_seat()};
+  if (c.imposed || (required_minutes > 0 && c.week.span.length() == kMinutesPerWeek)) {
+    const Intervals needed = Clip(c.windows, c.week.span);
+    for (size_t z = 0; z < zone_names_.size(); ++z) {
+      absl::StatusOr<absl::TimeZone> zone = LoadZone(zone_names_[z]);
+      if (!zone.ok() || !SteadyAround(c.week.monday, *zone)) continue;
+      ZoneFilter& f = zone_filters[z];
+      LocalHours(needed, *zone, c.week.monday, f.full, f.touched);
+      f.active = true;
+    }
+  }
+  auto passes_hours = [&](const Hot& h) {
+    if (h.zone >= zone_filters.size() || !zone_filters[h.zone].active) return true;
+    const ZoneFilter& f = zone_filters[h.zone];
+    if (c.imposed) {
+      return ((f.full[0] & ~h.full_hours[0]) | (f.full[1] & ~h.full_hours[1]) |
+              (f.full[2] & ~h.full_hours[2])) == 0;
+    }
+    const int64_t hours = std::popcount(f.touched[0] & h.touched_hours[0]) +
+                          std::popcount(f.touched[1] & h.touched_hours[1]) +
+                          std::popcount(f.touched[2] & h.touched_hours[2]);
+    return 60 * hours >= required_minutes;
+  };
+  auto passes_rest = [&](uint32_t id) {
+    const Hot& h = hot_[id];
+    if (int64_t{as_of} - h.verified_day > max_age) return false;
+    if (!passes_hours(h)) return false;
+    // Rule 12 (verdict.cc's PassesThreshold).
+    if (min_rate > 0 && h.appointments_set >= min_observations &&
+        h.appointments_validated * 1000 < min_rate * h.appointments_set) {
+      return false;
+    }
+    return !language_past_native || PassesLanguage(c, slots_[id]->facts);
   };
   TopK top(static_cast<size_t>(options.top_k));
+  ExpansionCache expansions;
   auto rank = [&](const Slot& s, const WorkWeek& work) {
     const RuleInput in{c, s.facts, work, policy};
     Ranked r;
@@ -560,10 +656,10 @@ absl::StatusOr<MatchResult> MatchingIndex::Match(absl::string_view campaign_name
   if (options.exact_count) {
     int64_t count = 0;
     candidates.ForEach([&](uint32_t id) {
+      if (!passes_rest(id) || !passes_relations(id)) return;
       const Slot& s = *slots_[id];
-      if (!passes_rest(s)) return;
       ++result.time_rules_evaluated;
-      const WorkWeek work = MakeWorkWeek(c, s.facts);
+      const WorkWeek work = MakeWorkWeek(c, s.facts, &expansions);
       if (!PassesTimeRules(c, s.facts, work, policy)) return;
       ++count;
       if (options.list_eligible) result.eligible.push_back(s.data.profile.name());
@@ -576,36 +672,53 @@ absl::StatusOr<MatchResult> MatchingIndex::Match(absl::string_view campaign_name
   }
 
   // Pruned: every component but slack is cheap; slack is at most what a lower bound of the
-  // week's load leaves of the weekly cap (BestSlack), and the dependence penalty at least 0 (it
+  // week's load leaves of the weekly cap (bound_of), and the dependence penalty at least 0 (it
   // is left out: it scans the revenue logs, and is 0 for most pairs anyway). Evaluate the time
   // rules in descending order of that bound and stop when the k-th score is strictly above the next
   // bound (ties rank by name, so an equal bound may still enter).
   if (options.top_k == 0) return result;
   const int64_t cap = policy.max_weekly_minutes();
-  // The public components from the slot's compact fields (the same formulas as ranking.cc).
-  std::vector<int> relevant;  // skill_fit's skills: the campaign's and its kind's
+  // The public components from the dense fields and the bitmaps (the formulas of ranking.cc).
+  // skill_fit's skills, the campaign's and its kind's: those from 0 to 63 as a mask, the others'
+  // bitmaps.
+  uint64_t relevant_mask = 0;
+  std::vector<const Bitmap*> relevant;
+  int64_t relevant_count = 0;
   {
+    std::vector<int> skills;
     for (int skill : c.campaign->skills()) {
-      if (skill != v1::SKILL_UNSPECIFIED) relevant.push_back(skill);
+      if (skill != v1::SKILL_UNSPECIFIED) skills.push_back(skill);
     }
     switch (c.campaign->kind()) {
       case v1::CAMPAIGN_KIND_COLD_CALLING:
-        relevant.push_back(v1::SKILL_COLD_CALLING);
+        skills.push_back(v1::SKILL_COLD_CALLING);
         break;
       case v1::CAMPAIGN_KIND_APPOINTMENT_SETTING:
-        relevant.push_back(v1::SKILL_APPOINTMENT_SETTING);
+        skills.push_back(v1::SKILL_APPOINTMENT_SETTING);
         break;
       case v1::CAMPAIGN_KIND_LEAD_QUALIFICATION:
-        relevant.push_back(v1::SKILL_LEAD_QUALIFICATION);
+        skills.push_back(v1::SKILL_LEAD_QUALIFICATION);
         break;
       default:
         break;
     }
-    SortUnique(relevant);
+    SortUnique(skills);
+    relevant_count = static_cast<int64_t>(skills.size());
+    for (int skill : skills) {
+      if (skill >= 0 && skill < 64) {
+        relevant_mask |= uint64_t{1} << skill;
+      } else if (auto it = skill_.find(skill); it != skill_.end()) {
+        relevant.push_back(&it->second);
+      }
+    }
   }
-  std::vector<std::string> languages;
+  // The campaign's languages, interned (0: nobody lists it).
+  std::vector<uint8_t> language_ids;
+  std::vector<std::string> language_names;
   for (const v1::LanguageLevel& l : c.campaign->languages()) {
-    languages.push_back(absl::AsciiStrToLower(l.language()));
+    language_names.push_back(absl::AsciiStrToLower(l.language()));
+    auto it = language_id_.find(language_names.back());
+    language_ids.push_back(it == language_id_.end() ? 0 : it->second);
   }
   // sector_fit of each interned code for each campaign segment.
   const auto& segments = c.campaign->segments();
@@ -630,44 +743,85 @@ absl::StatusOr<MatchResult> MatchingIndex::Match(absl::string_view campaign_name
       sector_fit[i][e] = kFixedPointOne * std::min(level_c, level_e) / level_c;
     }
   }
+  const int32_t remaining_first = DayNumber(c.remaining.first);
+  const int32_t remaining_last = DayNumber(c.remaining.last);
+  const int32_t fairness_since = DayNumber(c.as_of - policy.fairness_window_days());
+  const int64_t prior_observations = policy.quality_prior_observations();
+  const int64_t prior = policy.quality_prior_permille();
+  // The score bound of a candidate (the formulas of ranking.cc, slack at its best).
+  auto bound_of = [&](uint32_t id) {
+    const Hot& h = hot_[id];
+    int64_t skill = kFixedPointOne;
+    if (relevant_count > 0) {
+      int64_t held = std::popcount(h.skills & relevant_mask);
+      for (const Bitmap* b : relevant) held += b->Test(id);
+      skill = held * kFixedPointOne / relevant_count;
+    }
+    int64_t sector = 0;
+    if (!sector_fit.empty()) {
+      const uint32_t* codes = h.sectors;
+      size_t n = h.sector_count;
+      if (n > Hot::kInlineSectors) {
+        codes = slots_[id]->sectors.data();
+        n = slots_[id]->sectors.size();
+      }
+      for (const std::vector<int64_t>& fit : sector_fit) {
+        int64_t best = 0;
+        for (size_t e = 0; e < n; ++e) best = std::max(best, fit[codes[e]]);
+        sector += best;
+      }
+      sector /= static_cast<int64_t>(sector_fit.size());
+    }
+    int64_t language = 0;
+    if (!language_names.empty()) {
+      if (h.unusual_language) {
+        for (const std::string& l : language_names) {
+          for (const auto& [name, level] : slots_[id]->languages) {
+            if (name == l) language += kFixedPointOne * level / kMaxLevel;
+          }
+        }
+      } else {
+        for (uint8_t l : language_ids) {
+          for (int i = 0; i < h.language_count; ++i) {
+            if (h.language_ids[i] == l)
+              language += kFixedPointOne * h.language_levels[i] / kMaxLevel;
+          }
+        }
+      }
+      language /= static_cast<int64_t>(language_names.size());
+    }
+    int64_t load = c.week_minutes;
+    if (h.has_loads) {
+      for (const SlackLoad& j : loads_[id]) {
+        if (j.first > remaining_last || j.last < remaining_first) continue;
+        if (j.campaign != nullptr && j.campaign->name() == c.campaign->name()) continue;
+        load += j.minutes;
+      }
+    }
+    const int64_t slack = std::clamp<int64_t>(cap - load, 0, cap) * kFixedPointOne / cap;
+    const int64_t denominator = h.appointments_set + prior_observations;
+    const int64_t quality =
+        denominator <= 0
+            ? prior
+            : (kFixedPointOne * h.appointments_validated + prior_observations * prior) /
+                  denominator;
+    int64_t recent = 0;
+    if (h.has_assignments) {
+      for (int32_t first : assignment_starts_[id]) recent += first >= fairness_since;
+    }
+    const int64_t fairness = kFixedPointOne / (1 + recent);
+    const int64_t sum = skill * policy.weight_skill_fit() + sector * policy.weight_sector_fit() +
+                        language * policy.weight_language() + slack * policy.weight_slack() +
+                        quality * policy.weight_quality() + fairness * policy.weight_fairness();
+    return FloorDiv(sum, kFixedPointOne);
+  };
   struct Bound {
     int64_t bound;
     uint32_t id;
   };
   std::vector<Bound> bounds;
   candidates.ForEach([&](uint32_t id) {
-    const Slot& s = *slots_[id];
-    if (!passes_rest(s)) return;
-    int64_t skill = kFixedPointOne;
-    if (!relevant.empty()) {
-      int64_t held = 0;
-      for (int r : relevant) held += std::binary_search(s.skills.begin(), s.skills.end(), r);
-      skill = held * kFixedPointOne / static_cast<int64_t>(relevant.size());
-    }
-    int64_t sector = 0;
-    if (!sector_fit.empty()) {
-      for (const std::vector<int64_t>& fit : sector_fit) {
-        int64_t best = 0;
-        for (uint32_t e : s.sectors) best = std::max(best, fit[e]);
-        sector += best;
-      }
-      sector /= static_cast<int64_t>(sector_fit.size());
-    }
-    int64_t language = 0;
-    if (!languages.empty()) {
-      for (const std::string& l : languages) {
-        for (const auto& [name, level] : s.languages) {
-          if (name == l) language += kFixedPointOne * level / kMaxLevel;
-        }
-      }
-      language /= static_cast<int64_t>(languages.size());
-    }
-    const int64_t sum = skill * policy.weight_skill_fit() + sector * policy.weight_sector_fit() +
-                        language * policy.weight_language() +
-                        BestSlack(c, s.facts, cap) * policy.weight_slack() +
-                        Quality(s.facts, policy) * policy.weight_quality() +
-                        Fairness(c, s.facts, policy) * policy.weight_fairness();
-    bounds.push_back({FloorDiv(sum, kFixedPointOne), id});
+    if (passes_rest(id)) bounds.push_back({bound_of(id), id});
   });
   // Best bounds first, a batch at a time (a full sort would cost more than the matching).
   const auto higher = [](const Bound& a, const Bound& b) { return a.bound > b.bound; };
@@ -680,9 +834,10 @@ absl::StatusOr<MatchResult> MatchingIndex::Match(absl::string_view campaign_name
     for (size_t i = begin; i < end && !done; ++i) {
       done = top.full() && bounds[i].bound < top.worst_score();
       if (done) break;
+      if (!passes_relations(bounds[i].id)) continue;
       const Slot& s = *slots_[bounds[i].id];
       ++result.time_rules_evaluated;
-      const WorkWeek work = MakeWorkWeek(c, s.facts);
+      const WorkWeek work = MakeWorkWeek(c, s.facts, &expansions);
       if (!PassesTimeRules(c, s.facts, work, policy)) continue;
       rank(s, work);
     }

@@ -122,8 +122,33 @@ class MatchingIndex {
 
  private:
   struct Slot;
-  struct Query;
-
+  // What the per-candidate checks and score bounds read, dense by slot so that a pass over
+  // tens of thousands of candidates does not chase one pointer each.
+  struct Hot {
+    int32_t verified_day = 0;  // days since 1970-01-01; meaningful for the slots in registered_
+    uint8_t sector_count = 0;  // more than kInlineSectors: read the slot's
+    uint8_t language_count = 0;
+    bool has_loads = false;        // employments or contracts: the slack bound reads the slot
+    bool has_assignments = false;  // assignment contracts: Fairness reads the slot
+    // More than kInlineLanguages languages, a level past NATIVE or too many language names: the
+    // language component reads the slot.
+    bool unusual_language = false;
+    uint16_t zone = 0;  // the availability's zone (zone_names_; kUnlistedZone: no filter)
+    // Interned lower-cased languages (language_id_) and their highest level.
+    static constexpr int kInlineLanguages = 3;
+    uint8_t language_ids[kInlineLanguages] = {};
+    uint8_t language_levels[kInlineLanguages] = {};
+    static constexpr int kInlineSectors = 3;
+    uint32_t sectors[kInlineSectors] = {};  // interned sector_experience codes (the first ones)
+    uint64_t skills = 0;                    // bit s: skill s held (skills 0 to 63; others: skill_)
+    int64_t appointments_set = 0;
+    int64_t appointments_validated = 0;
+    // Rule 7's filter: the hours of its availability's nominal week (bit h of word h / 64,
+    // Monday 00:00 = 0) covered entirely and touched. Both empty when its windows are unreadable
+    // (rule 7 then fails).
+    std::array<uint64_t, 3> full_hours{};
+    std::array<uint64_t, 3> touched_hours{};
+  };
   // Writer helpers, under mu_ exclusively.
   // Enters a slot whose data and facts are set in the bitmaps and sets.
   void Compile(uint32_t slot) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -143,6 +168,19 @@ class MatchingIndex {
   Dataset catalog_ ABSL_GUARDED_BY(mu_);
   std::vector<std::unique_ptr<Slot>> slots_ ABSL_GUARDED_BY(mu_);  // nullptr: free
   std::vector<uint32_t> free_slots_ ABSL_GUARDED_BY(mu_);
+  std::vector<Hot> hot_ ABSL_GUARDED_BY(mu_);  // by slot
+  // The slack bound's inputs, by slot, in days since 1970-01-01: each employment, and each
+  // contract that holds time, with the minutes it adds at least to a week's load (campaign:
+  // nullptr for an employment).
+  struct SlackLoad {
+    int32_t first = 0;
+    int32_t last = 0;
+    int64_t minutes = 0;
+    const v1::Campaign* campaign = nullptr;
+  };
+  std::vector<std::vector<SlackLoad>> loads_ ABSL_GUARDED_BY(mu_);
+  // Fairness's input, by slot: the first day of each assignment contract that has one.
+  std::vector<std::vector<int32_t>> assignment_starts_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, uint32_t> slot_of_ ABSL_GUARDED_BY(mu_);
   int64_t contracts_ ABSL_GUARDED_BY(mu_) = 0;
 
@@ -150,6 +188,7 @@ class MatchingIndex {
   // Lower-cased language -> [level]: listed at that level or above (0: listed at all).
   static constexpr int kLevels = 8;
   absl::flat_hash_map<std::string, std::array<Bitmap, kLevels>> language_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, uint8_t> language_id_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<int, Bitmap> skill_ ABSL_GUARDED_BY(mu_);
   // Upper-cased country of establishment.
   absl::flat_hash_map<std::string, Bitmap> country_ ABSL_GUARDED_BY(mu_);
@@ -160,14 +199,10 @@ class MatchingIndex {
   // segment whose path ends at that node), "r:<code>" (a segment that does not parse, normalized).
   absl::flat_hash_map<std::string, absl::flat_hash_set<uint32_t>> exclusion_ ABSL_GUARDED_BY(mu_);
   Bitmap exclusivity_ ABSL_GUARDED_BY(mu_);
-  // Rule 7's availability slots, per availability zone name: the teleoperators in that zone, and
-  // per hour of the week (0..167, Monday 00:00 first) those whose availability covers all of it.
-  static constexpr int kHours = 168;
-  struct ZoneSlots {
-    Bitmap in_zone;
-    std::array<Bitmap, kHours> covers;
-  };
-  absl::flat_hash_map<std::string, std::unique_ptr<ZoneSlots>> availability_ ABSL_GUARDED_BY(mu_);
+  // Availability zone names, interned (never removed: a small vocabulary); Hot::zone indexes it.
+  static constexpr uint16_t kUnlistedZone = UINT16_MAX;
+  std::vector<std::string> zone_names_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, uint16_t> zone_id_ ABSL_GUARDED_BY(mu_);
   // Every sector_experience code seen, interned (never removed: codes are a small vocabulary), so
   // that a query computes each code's sector fit once, not once per teleoperator.
   struct SegmentCode {
