@@ -22,12 +22,15 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "callmatch/v1/audit.pb.h"
 #include "google/protobuf/message.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/server_callback.h"
 #include "services/common/auth.h"
+#include "services/common/errors.h"
 #include "services/common/executor.h"
 #include "services/store/follower.h"
 #include "services/store/store.h"
@@ -67,6 +70,16 @@ class Call {
   std::vector<std::string> tokens_;
 };
 
+// How the handler of a server-streaming call sends its messages. Write blocks until gRPC has
+// taken the message (its flow control paces the handler) and returns false once the call is
+// over (cancelled, deadline passed): the handler should then stop.
+template <typename Response>
+class StreamWriter {
+ public:
+  virtual ~StreamWriter() = default;
+  virtual bool Write(const Response& message) = 0;
+};
+
 class Edge {
  public:
   using Handler = std::function<absl::Status(Call& call)>;
@@ -81,6 +94,16 @@ class Edge {
   grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context, absl::string_view method,
                                   Handler handler);
 
+  // Serves one server-streaming call of `method` as Serve does (authentication, the executor,
+  // consistency tokens waited for), the handler sending its messages through the writer. A
+  // stream returns no consistency token (its writes may span every partition).
+  template <typename Response>
+  using StreamHandler = std::function<absl::Status(Call& call, StreamWriter<Response>& writer)>;
+  template <typename Response>
+  grpc::ServerWriteReactor<Response>* ServeStream(grpc::CallbackServerContext* context,
+                                                  absl::string_view method,
+                                                  StreamHandler<Response> handler);
+
  private:
   absl::Status Run(grpc::CallbackServerContext* context, Call& call, const Handler& handler);
 
@@ -92,6 +115,61 @@ class Edge {
 
 // PERMISSION_DENIED with a sentence saying who may call.
 absl::Status PermissionDenied(absl::string_view who_may);
+
+namespace edge_internal {
+
+// A server-streaming call's reactor: the handler's thread writes one message at a time and
+// waits for gRPC to take it; the reactor deletes itself when gRPC is done with the call.
+template <typename Response>
+class WriteReactor final : public grpc::ServerWriteReactor<Response>,
+                           public StreamWriter<Response> {
+ public:
+  bool Write(const Response& message) override {
+    {
+      absl::MutexLock lock(&mu_);
+      if (failed_) return false;
+      pending_ = true;
+    }
+    // Outside the lock: gRPC may call OnWriteDone on this very thread.
+    this->StartWrite(&message);
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(
+        +[](bool* pending) { return !*pending; }, &pending_));
+    return !failed_;
+  }
+  void OnWriteDone(bool ok) override {
+    absl::MutexLock lock(&mu_);
+    pending_ = false;
+    if (!ok) failed_ = true;
+  }
+  void OnDone() override { delete this; }
+
+ private:
+  absl::Mutex mu_;
+  bool pending_ ABSL_GUARDED_BY(mu_) = false;
+  bool failed_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace edge_internal
+
+template <typename Response>
+grpc::ServerWriteReactor<Response>* Edge::ServeStream(grpc::CallbackServerContext* context,
+                                                      absl::string_view method,
+                                                      StreamHandler<Response> handler) {
+  auto* reactor = new edge_internal::WriteReactor<Response>();
+  auto task = [this, context, reactor, method = std::string(method), handler = std::move(handler)] {
+    Call call(method);
+    absl::Status status =
+        Run(context, call, [&](Call& authenticated) { return handler(authenticated, *reactor); });
+    // No write is pending: each Write waited for its own.
+    reactor->Finish(ToGrpcStatus(status));
+  };
+  if (!executor_->TrySchedule(std::move(task))) {
+    reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                 "server busy: too many calls queued; retry with backoff"));
+  }
+  return reactor;
+}
 
 }  // namespace callmatch
 

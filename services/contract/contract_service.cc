@@ -21,6 +21,7 @@
 #include "services/common/resources.h"
 #include "services/common/validation.h"
 #include "services/contract/contract_facts.h"
+#include "services/contract/contract_records.h"
 #include "services/contract/seat.pb.h"
 #include "services/store/partition.h"
 
@@ -72,19 +73,6 @@ absl::Status WrongState(const v1::Contract& contract, absl::string_view action) 
       contract.name(), " is ", v1::ContractState_Name(contract.state()), "; cannot ", action));
 }
 
-// Names of `kind` in the transaction's partition under "<parent>/".
-absl::StatusOr<std::vector<std::string>> ChildNames(store::Txn& txn, absl::string_view kind,
-                                                    absl::string_view parent) {
-  absl::StatusOr<std::vector<std::string>> ids = txn.ListIds(kind);
-  if (!ids.ok()) return ids.status();
-  std::vector<std::string> names;
-  const std::string prefix = absl::StrCat(parent, "/");
-  for (std::string& id : *ids) {
-    if (absl::StartsWith(id, prefix)) names.push_back(std::move(id));
-  }
-  return names;
-}
-
 absl::Status ValidateMoney(const v1::Money& money, absl::string_view field) {
   const std::string& currency = money.currency_code();
   if (currency.size() != 3 ||
@@ -123,66 +111,6 @@ ContractServiceImpl::ContractServiceImpl(Edge* edge, store::Store* store, Contra
       options_(std::move(options)) {}
 
 // ---- Shared steps ----
-
-absl::StatusOr<v1::Campaign> ContractServiceImpl::ReadCampaign(const std::string& name) {
-  absl::StatusOr<int> partition = OwnerPartition(name, "campaign");
-  if (!partition.ok()) return partition.status();
-  auto campaign = ReadResource<v1::Campaign>(*store_, *partition, kCampaignKind, name);
-  if (!campaign.ok()) return campaign.status();
-  if (!campaign->has_value()) return absl::NotFoundError(absl::StrCat("no ", name));
-  return **std::move(campaign);
-}
-
-absl::StatusOr<matching::Dataset> ContractServiceImpl::LoadForCheck(store::Txn& txn,
-                                                                    const std::string& teleoperator,
-                                                                    const v1::Campaign& campaign,
-                                                                    bool book_pending) {
-  matching::Dataset dataset = view_->Companies();
-  // The client as it is now (the view may lag behind a write the caller just made).
-  const std::string client = matching::ParentName(campaign.name());
-  auto company = ReadResource<v1::Company>(*store_, store::PartitionOf(CompanyId(client)),
-                                           kCompanyKind, client);
-  if (!company.ok()) return company.status();
-  if (company->has_value()) (void)dataset.Upsert(**company);
-  if (absl::Status s = dataset.Upsert(campaign); !s.ok()) return s;
-
-  auto profile = ReadResource<v1::Teleoperator>(txn, kTeleoperatorKind, teleoperator);
-  if (!profile.ok()) return profile.status();
-  if (!profile->has_value()) return absl::NotFoundError(absl::StrCat("no ", teleoperator));
-  if (absl::Status s = dataset.Upsert(**profile); !s.ok()) return s;
-  absl::StatusOr<std::vector<std::string>> employments =
-      ChildNames(txn, kEmploymentKind, teleoperator);
-  if (!employments.ok()) return employments.status();
-  for (const std::string& name : *employments) {
-    auto employment = ReadResource<v1::Employment>(txn, kEmploymentKind, name);
-    if (!employment.ok()) return employment.status();
-    if (employment->has_value()) (void)dataset.Upsert(**employment);
-  }
-  absl::StatusOr<std::vector<std::string>> contracts = ChildNames(txn, kContractKind, teleoperator);
-  if (!contracts.ok()) return contracts.status();
-  for (const std::string& name : *contracts) {
-    auto contract = ReadResource<v1::Contract>(txn, kContractKind, name);
-    if (!contract.ok()) return contract.status();
-    if (!contract->has_value()) continue;
-    v1::Contract& k = **contract;
-    if (dataset.campaign(k.campaign()) == nullptr) {
-      absl::StatusOr<v1::Campaign> other = ReadCampaign(k.campaign());
-      if (other.ok()) (void)dataset.Upsert(*other);
-    }
-    if (book_pending && k.state() == v1::CONTRACT_STATE_PROPOSED) {
-      k.set_state(v1::CONTRACT_STATE_ACCEPTED);
-    }
-    (void)dataset.Upsert(k);
-  }
-  absl::StatusOr<std::vector<std::string>> logs = ChildNames(txn, kActivityLogKind, teleoperator);
-  if (!logs.ok()) return logs.status();
-  for (const std::string& name : *logs) {
-    auto log = ReadResource<v1::ActivityLog>(txn, kActivityLogKind, name);
-    if (!log.ok()) return log.status();
-    if (log->has_value()) (void)dataset.Upsert(**log);
-  }
-  return dataset;
-}
 
 absl::Status ContractServiceImpl::CheckEligible(const Call& call, const matching::Dataset& dataset,
                                                 const std::string& campaign,
@@ -404,7 +332,7 @@ absl::Status ContractServiceImpl::Create(Call& call, const std::string& authoriz
       !write.ok()) {
     return write.status();
   }
-  absl::StatusOr<v1::Campaign> campaign = ReadCampaign(campaign_name);
+  absl::StatusOr<v1::Campaign> campaign = ReadCampaign(*store_, campaign_name);
   if (!campaign.ok()) return campaign.status();
   if (campaign->state() != v1::CAMPAIGN_STATE_OPEN) {
     // A teleoperator learns nothing of a campaign that is not open (as in GetCampaign).
@@ -429,8 +357,8 @@ absl::Status ContractServiceImpl::Create(Call& call, const std::string& authoriz
   return CommitWrite<v1::Contract>(
       call, *store_, store::PartitionOf(teleoperator_id), request_id, request,
       [&](store::Txn& txn) -> absl::StatusOr<v1::Contract> {
-        absl::StatusOr<matching::Dataset> dataset =
-            LoadForCheck(txn, teleoperator, *campaign, /*book_pending=*/true);
+        absl::StatusOr<matching::Dataset> dataset = LoadForCheck(
+            *store_, txn, view_->Companies(), teleoperator, *campaign, /*book_pending=*/true);
         if (!dataset.ok()) return dataset.status();
         for (const matching::ContractData& other : dataset->teleoperator(teleoperator)->contracts) {
           if (other.contract.campaign() == campaign_name && IsOpen(other.contract.state())) {
@@ -525,10 +453,10 @@ grpc::ServerUnaryReactor* ContractServiceImpl::AcceptContract(
           if (stored.state() != v1::CONTRACT_STATE_PROPOSED) return WrongState(stored, "accept");
           // Eligibility again, on the records as they are now; the other pending proposals
           // book their hours (this one is on the campaign itself, which the rules skip).
-          absl::StatusOr<v1::Campaign> campaign = ReadCampaign(stored.campaign());
+          absl::StatusOr<v1::Campaign> campaign = ReadCampaign(*store_, stored.campaign());
           if (!campaign.ok()) return campaign.status();
-          absl::StatusOr<matching::Dataset> dataset =
-              LoadForCheck(txn, teleoperator, *campaign, /*book_pending=*/true);
+          absl::StatusOr<matching::Dataset> dataset = LoadForCheck(
+              *store_, txn, view_->Companies(), teleoperator, *campaign, /*book_pending=*/true);
           if (!dataset.ok()) return dataset.status();
           if (absl::Status s = CheckEligible(call, *dataset, stored.campaign(), teleoperator);
               !s.ok()) {
@@ -833,10 +761,10 @@ absl::Status ContractServiceImpl::WriteLog(
         event.set_version(*version);
         txn.AddEvent(std::move(event));
         // The history changed: rescore, with this day as it is now.
-        absl::StatusOr<v1::Campaign> campaign = ReadCampaign(contract.campaign());
+        absl::StatusOr<v1::Campaign> campaign = ReadCampaign(*store_, contract.campaign());
         if (!campaign.ok()) return campaign.status();
-        absl::StatusOr<matching::Dataset> dataset =
-            LoadForCheck(txn, teleoperator, *campaign, /*book_pending=*/false);
+        absl::StatusOr<matching::Dataset> dataset = LoadForCheck(
+            *store_, txn, view_->Companies(), teleoperator, *campaign, /*book_pending=*/false);
         if (!dataset.ok()) return dataset.status();
         (void)dataset->Upsert(contract);
         (void)dataset->Upsert(written);
@@ -983,10 +911,10 @@ absl::Status ContractServiceImpl::CheckDeclarations(const v1::AuditEvent& event,
           auto contract = ReadResource<v1::Contract>(txn, kContractKind, name);
           if (!contract.ok()) return contract.status();
           if (!contract->has_value() || !HoldsSeat((*contract)->state())) continue;
-          absl::StatusOr<v1::Campaign> campaign = ReadCampaign((*contract)->campaign());
+          absl::StatusOr<v1::Campaign> campaign = ReadCampaign(*store_, (*contract)->campaign());
           if (!campaign.ok()) continue;  // campaigns are never deleted: bad data only
-          absl::StatusOr<matching::Dataset> dataset =
-              LoadForCheck(txn, teleoperator, *campaign, /*book_pending=*/false);
+          absl::StatusOr<matching::Dataset> dataset = LoadForCheck(
+              *store_, txn, view_->Companies(), teleoperator, *campaign, /*book_pending=*/false);
           if (absl::IsNotFound(dataset.status())) return std::string();  // erased since
           if (!dataset.ok()) return dataset.status();
           absl::StatusOr<v1::EligibilityExplanation> explanation = matching::ExplainEligibility(

@@ -102,14 +102,6 @@ class ContractServiceImpl final : public v1::ContractService::CallbackService {
   absl::Status SweepSeats();
 
  private:
-  // A dataset for the rules: every company, `campaign`, and the teleoperator's profile,
-  // employments, contracts (with their campaigns) and logs read in `txn` (watched). With
-  // `book_pending`, the teleoperator's other PROPOSED contracts count as accepted: a pending
-  // proposal books its hours. NOT_FOUND when the teleoperator does not exist.
-  absl::StatusOr<matching::Dataset> LoadForCheck(store::Txn& txn, const std::string& teleoperator,
-                                                 const v1::Campaign& campaign, bool book_pending);
-  // The campaign and its client company, read outside any transaction.
-  absl::StatusOr<v1::Campaign> ReadCampaign(const std::string& name);
   // FAILED_PRECONDITION unless the rules find the pair eligible; the failing rules are named
   // to the teleoperator and operators, never to a client.
   absl::Status CheckEligible(const Call& call, const matching::Dataset& dataset,

@@ -5,6 +5,7 @@
 #include "services/common/log.h"
 #include "services/common/resource_store.h"
 #include "services/common/resources.h"
+#include "services/contract/contract_records.h"
 
 namespace callmatch {
 
@@ -21,16 +22,11 @@ absl::Status ContractView::Load() {
   // Tails first: what lands during the load is applied again from the stream (a re-read).
   absl::StatusOr<std::vector<std::string>> tails = store_->StreamTails();
   if (!tails.ok()) return tails.status();
-  matching::Dataset companies;
-  absl::Status loaded =
-      store_->LoadAll(kCompanyKind, [&](int, const std::string& name, const store::Record& record) {
-        absl::StatusOr<v1::Company> company = ParseResource<v1::Company>(record, name);
-        if (company.ok()) (void)companies.Upsert(*company);
-      });
-  if (!loaded.ok()) return loaded;
+  absl::StatusOr<matching::Dataset> companies = LoadCompanies(*store_);
+  if (!companies.ok()) return companies.status();
   std::map<std::string, std::set<std::string>> by_client;
   std::map<std::string, std::string> client_of;
-  loaded = store_->LoadAll(
+  absl::Status loaded = store_->LoadAll(
       kContractKind, [&](int, const std::string& name, const store::Record& record) {
         absl::StatusOr<v1::Contract> contract = ParseResource<v1::Contract>(record, name);
         if (!contract.ok()) return;
@@ -40,7 +36,7 @@ absl::Status ContractView::Load() {
   if (!loaded.ok()) return loaded;
   {
     absl::MutexLock lock(&mu_);
-    companies_ = std::move(companies);
+    companies_ = *std::move(companies);
     by_client_ = std::move(by_client);
     client_of_ = std::move(client_of);
   }

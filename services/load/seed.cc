@@ -518,7 +518,10 @@ absl::Status Seeder::Run(const matching::DatasetManifest& manifest) {
           absl::StatusOr<const v1::ActivityLog*> log = logs->Peek();
           if (!log.ok()) return log.status();
           if (*log == nullptr || (*log)->name() > prefix + "\xff") break;
-          if (absl::StartsWith((*log)->name(), prefix)) group->back().second.push_back(**log);
+          std::vector<v1::ActivityLog>& days = group->back().second;
+          const bool wanted = options_.logs_per_contract <= 0 ||
+                              static_cast<int>(days.size()) < options_.logs_per_contract;
+          if (absl::StartsWith((*log)->name(), prefix) && wanted) days.push_back(**log);
           logs->Pop();
         }
       }

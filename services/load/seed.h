@@ -41,6 +41,10 @@ struct SeedOptions {
   // Contracts (and, with activity_logs, their daily logs) through ContractService.
   bool contracts = false;
   bool activity_logs = false;
+  // With activity_logs, the first this many days of each contract only; 0 logs every day. Each
+  // day logged rescores its contract over the teleoperator's whole history: a few days per
+  // contract give a demo its history in a fraction of the time.
+  int logs_per_contract = 0;
   // How long to wait at the end for the matching service to have applied every write; 0 skips.
   absl::Duration matching_wait = absl::Minutes(10);
   // Progress lines on stderr every few seconds.

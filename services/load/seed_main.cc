@@ -37,6 +37,8 @@ ABSL_FLAG(int, concurrency, 32, "Calls in flight at once");
 ABSL_FLAG(bool, contracts, false,
           "Also load contracts through ContractService (off until that service is served)");
 ABSL_FLAG(bool, activity_logs, false, "With --contracts, also log each contract's days");
+ABSL_FLAG(int, logs_per_contract, 0,
+          "With --activity_logs, log only the first N days of each contract; 0: every day");
 ABSL_FLAG(int, matching_wait_s, 600,
           "Seconds to wait at the end for the matching service to apply every write; 0: none");
 ABSL_FLAG(bool, quiet, false, "No progress lines");
@@ -59,6 +61,7 @@ int main(int argc, char** argv) {
   options.concurrency = std::max(1, absl::GetFlag(FLAGS_concurrency));
   options.contracts = absl::GetFlag(FLAGS_contracts);
   options.activity_logs = absl::GetFlag(FLAGS_activity_logs);
+  options.logs_per_contract = std::max(0, absl::GetFlag(FLAGS_logs_per_contract));
   options.matching_wait = absl::Seconds(absl::GetFlag(FLAGS_matching_wait_s));
   options.progress = !absl::GetFlag(FLAGS_quiet);
 

@@ -27,14 +27,16 @@ using test_support::ReadFile;
 class LoadToolsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::Status started = platform_.Start(
-        CALLMATCH_SERVER_BIN, {"campaign", "teleoperator", "matching", "scoring", "audit"});
+    absl::Status started =
+        platform_.Start(CALLMATCH_SERVER_BIN,
+                        {"campaign", "teleoperator", "matching", "scoring", "contract", "audit"});
     ASSERT_TRUE(started.ok()) << started;
     data_ = platform_.dir() + "/data";
     operator_file_ = platform_.dir() + "/operator.credential";
     std::ofstream(operator_file_) << platform_.operator_secret() << "\n";
     std::vector<std::string> targets;
-    for (const char* service : {"campaign", "teleoperator", "matching", "scoring", "audit"}) {
+    for (const char* service :
+         {"campaign", "teleoperator", "matching", "scoring", "contract", "audit"}) {
       targets.push_back(absl::StrCat(service, "=", platform_.service(service).address()));
     }
     target_flag_ = absl::StrCat("--target=", absl::StrJoin(targets, ","));
@@ -127,6 +129,55 @@ TEST_F(LoadToolsTest, SeedsTwiceIdempotentlyThenRunsTheDefaultMixWithoutUnexpect
   EXPECT_EQ(answered, (std::set<std::string>{"ExplainEligibility", "GetTeleoperator",
                                              "MatchCampaign", "ScoreTerms", "UpdateTeleoperator"}))
       << output;
+}
+
+// The demo's contracts (deploy/stack.sh): every generated contract through its lifecycle, with
+// only the first days of its activity logged.
+TEST_F(LoadToolsTest, SeedsContractsWithTheFirstDaysOfTheirActivity) {
+  const std::string today =
+      absl::FormatCivilTime(absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()));
+  std::string output;
+  ASSERT_EQ(Run({CALLMATCH_GENERATE_BIN, "--out=" + data_, "--teleoperators=300", "--companies=20",
+                 "--campaigns=12", "--today=" + today},
+                "generate", &output),
+            0)
+      << output;
+  ASSERT_EQ(Run({CALLMATCH_SEED_BIN, "--dir=" + data_, target_flag_,
+                 "--credential_file=" + operator_file_, "--concurrency=8", "--quiet", "--contracts",
+                 "--activity_logs", "--logs_per_contract=2"},
+                "seed", &output),
+            0)
+      << output;
+  google::protobuf::Struct seeded = JsonLine(output, "{\"companies\"");
+  const double contracts = seeded.fields().at("contracts").number_value();
+  const double logs = seeded.fields().at("activity_logs").number_value();
+  EXPECT_GT(contracts, 0) << output;
+  EXPECT_GT(logs, 0) << output;
+  EXPECT_LE(logs, 2 * contracts) << output;
+  EXPECT_GT(seeded.fields().at("bands").struct_value().fields_size(), 1) << output;
+
+  // No contract holds more than two days.
+  auto listed = platform_.Call(platform_.operator_secret(), "ContractService.ListContracts",
+                               R"({"parent":"teleoperators/-","page_size":1000})");
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  google::protobuf::Struct all;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(*listed, &all).ok());
+  int worked = 0;
+  for (const auto& contract : all.fields().at("contracts").list_value().values()) {
+    const auto& fields = contract.struct_value().fields();
+    auto days = platform_.Call(
+        platform_.operator_secret(), "ContractService.ListActivityLogs",
+        absl::StrCat(R"({"parent":")", fields.at("name").string_value(), R"(","page_size":100})"));
+    ASSERT_TRUE(days.ok()) << days.status();
+    google::protobuf::Struct page;
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(*days, &page).ok());
+    const int count = page.fields().contains("activity_logs")
+                          ? page.fields().at("activity_logs").list_value().values_size()
+                          : 0;
+    EXPECT_LE(count, 2) << fields.at("name").string_value();
+    if (count > 0) ++worked;
+  }
+  EXPECT_GT(worked, 0);
 }
 
 }  // namespace

@@ -115,14 +115,27 @@ TEST_F(PlatformTest, CliPrintsHealthAndReflectionAsJson) {
   EXPECT_NE(listing.find("\"callmatch.v1.CredentialService\""), std::string::npos) << listing;
 }
 
-TEST_F(PlatformTest, TheMethodNotBuiltYetIsRefused) {
-  // ScoringService.RescoreAll, the last method not built (every unary method is). Called without
-  // a credential it answers UNAUTHENTICATED, not UNIMPLEMENTED: either is a refusal.
+TEST_F(PlatformTest, TheCliStreamsRescoreAllToAnOperatorOnly) {
+  // The one server-streaming method: refused without a credential, run through the CLI binary
+  // with an operator's (an empty store: one message, the end, all zero).
   auto channel = cli::MakeChannel((*servers_)[4]->address(), "");  // scoring
-  auto result = cli::CallJson(**channel, "callmatch.v1.ScoringService.RescoreAll", R"({})", {});
-  EXPECT_TRUE(result.status().code() == absl::StatusCode::kUnimplemented ||
-              result.status().code() == absl::StatusCode::kUnauthenticated)
-      << result.status();
+  auto refused = cli::CallJson(**channel, "callmatch.v1.ScoringService.RescoreAll",
+                               R"({"request_id":"r"})", {});
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnauthenticated) << refused.status();
+
+  auto secret = test_support::BootstrapOperator(CALLMATCH_SERVER_BIN, redis_->address(), *dir_,
+                                                "platform-root");
+  ASSERT_TRUE(secret.ok()) << secret.status();
+  ASSERT_EQ(AwaitHealth((*servers_)[4]->address(), "", "SERVING", absl::Seconds(30)), "SERVING");
+  const std::string out = absl::StrCat(*dir_, "/rescore.out");
+  Process call;
+  ASSERT_TRUE(call.Start({CALLMATCH_CLI_BIN, "call", "ScoringService/RescoreAll",
+                          R"({"request_id":"cli-1","progress_every":5})",
+                          "--addr=" + (*servers_)[4]->address()},
+                         {{"CALLMATCH_CREDENTIAL", *secret}}, out)
+                  .ok());
+  EXPECT_EQ(*call.Wait(absl::Seconds(20)), 0) << ReadFile(out);
+  EXPECT_EQ(ReadFile(out), "{}\n");
 }
 
 TEST_F(PlatformTest, CliRefusesARequestThatIsNotValidJsonForTheMethod) {
