@@ -53,6 +53,9 @@ class Bitmap {
     }
   }
   size_t MemoryBytes() const { return words_.capacity() * sizeof(uint64_t); }
+  // Word access, for loops that combine several bitmaps in one pass (past the end reads 0).
+  size_t word_count() const { return words_.size(); }
+  uint64_t word(size_t w) const { return w < words_.size() ? words_[w] : 0; }
 
  private:
   std::vector<uint64_t> words_;

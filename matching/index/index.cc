@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <functional>
+#include <limits>
 #include <optional>
+#include <queue>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -224,6 +227,43 @@ void SetRecords(const Dataset& catalog, const TeleoperatorData& teleoperator,
 
 }  // namespace
 
+// The smallest number of appointments set of the next count class (the last is unbounded).
+constexpr int64_t kCountClassEnds[] = {5, 16, 51, 151};
+
+int MatchingIndex::QualityBucket(const Hot& hot) {
+  const int64_t set = hot.appointments_set;
+  const int64_t validated = hot.appointments_validated;
+  if (hot.unusual_language || set < 0 || validated < 0 || validated > set) {
+    return kUnboundedBucket;
+  }
+  if (set == 0) return kNoObservations;
+  const int rate =
+      static_cast<int>(std::min<int64_t>(kRateClasses - 1, kRateClasses * validated / set));
+  int count = 0;
+  while (count < kCountClasses - 1 && set >= kCountClassEnds[count]) ++count;
+  return rate * kCountClasses + count;
+}
+
+namespace {
+
+// An upper bound of the quality component (ranking.cc's Quality: the validated rate averaged
+// with the prior, weighted by the appointments set and the prior's observations) for the slots
+// of a quality bucket; kUnboundedBucket has none (the caller gives it no bound).
+int64_t QualityUpper(int bucket, int rate_classes, int count_classes, int64_t prior,
+                     int64_t prior_observations) {
+  if (bucket == rate_classes * count_classes) return prior;  // none set: the prior exactly
+  const int64_t rate = kFixedPointOne * (bucket / count_classes + 1) / rate_classes;
+  if (rate <= prior) return prior;  // an average of the two
+  const int count = bucket % count_classes;
+  if (count == count_classes - 1) return rate;
+  // Increasing in the count while the rate is above the prior: at most at the class's largest.
+  const int64_t most = kCountClassEnds[count] - 1;
+  return (most * rate + prior_observations * prior + most + prior_observations - 1) /
+         (most + prior_observations);
+}
+
+}  // namespace
+
 MatchingIndex::MatchingIndex() = default;
 MatchingIndex::~MatchingIndex() = default;
 
@@ -251,6 +291,7 @@ void MatchingIndex::Compile(uint32_t id) {
   s.sectors.clear();
   for (const std::string& code : profile.sector_experience()) {
     s.sectors.push_back(InternSegment(code));
+    sector_slots_[s.sectors.back()].insert(id);
   }
   // Rule 9.
   s.skills.assign(profile.skills().begin(), profile.skills().end());
@@ -355,6 +396,7 @@ void MatchingIndex::Compile(uint32_t id) {
     hot.sectors[i] = s.sectors[i];
   }
   hot.has_loads = !loads.empty();
+  for (const SlackLoad& load : loads) negative_loads_ += load.minutes < 0;
   // Rule 7's hours (none when the windows are unreadable: rule 7 then fails).
   const std::string& zone = profile.availability().time_zone();
   auto [zone_it, new_zone] = zone_id_.try_emplace(zone, kUnlistedZone);
@@ -366,6 +408,8 @@ void MatchingIndex::Compile(uint32_t id) {
   if (ValidateWindows(profile.availability()).ok()) {
     ScheduleHours(profile.availability(), hot.full_hours, hot.touched_hours);
   }
+  hot.bucket = static_cast<uint8_t>(QualityBucket(hot));
+  buckets_[hot.bucket].Set(id);
   hot.has_assignments = !assignment_starts.empty();
 }
 
@@ -380,6 +424,9 @@ void MatchingIndex::Uncompile(uint32_t id) {
   country_[s.country].Clear(id);
   registered_.Clear(id);
   exclusivity_.Clear(id);
+  buckets_[hot_[id].bucket].Clear(id);
+  for (const SlackLoad& load : loads_[id]) negative_loads_ -= load.minutes < 0;
+  for (uint32_t code : s.sectors) sector_slots_[code].erase(id);
   // Empty sets stay: a key comes back, and erasing would rehash under the readers' feet later.
   for (const std::string& key : s.exclusion_keys) exclusion_[key].erase(id);
   for (const std::string& key : s.dependency_keys) dependents_[key].erase(id);
@@ -412,6 +459,7 @@ uint32_t MatchingIndex::InternSegment(const std::string& code) {
   if (inserted) {
     const std::string normalized = NormalizeSegment(code);
     segment_codes_.push_back({normalized, SegmentPath(normalized)});
+    sector_slots_.emplace_back();
   }
   return it->second;
 }
@@ -441,6 +489,7 @@ void MatchingIndex::PutLocked(const TeleoperatorData& teleoperator) {
 }
 
 void MatchingIndex::Load(const Dataset& dataset) {
+  absl::MutexLock turn(&turnstile_);
   absl::MutexLock lock(&mu_);
   catalog_ = Dataset();
   slots_.clear();
@@ -450,6 +499,9 @@ void MatchingIndex::Load(const Dataset& dataset) {
   live_.ClearAll();
   language_.clear();
   language_id_.clear();
+  for (Bitmap& b : buckets_) b.ClearAll();
+  negative_loads_ = 0;
+  sector_slots_.clear();
   skill_.clear();
   country_.clear();
   registered_.ClearAll();
@@ -471,6 +523,7 @@ void MatchingIndex::Load(const Dataset& dataset) {
 }
 
 absl::Status MatchingIndex::Upsert(const v1::Company& company) {
+  absl::MutexLock turn(&turnstile_);
   absl::MutexLock lock(&mu_);
   std::vector<std::string> keys = {absl::StrCat("c:", company.name())};
   if (const v1::Company* old = catalog_.company(company.name()); old != nullptr) {
@@ -485,6 +538,7 @@ absl::Status MatchingIndex::Upsert(const v1::Company& company) {
 }
 
 absl::Status MatchingIndex::Upsert(const v1::Campaign& campaign) {
+  absl::MutexLock turn(&turnstile_);
   absl::MutexLock lock(&mu_);
   if (absl::Status s = catalog_.Upsert(campaign); !s.ok()) return s;
   RecompileDependents({absl::StrCat("k:", campaign.name())});
@@ -492,11 +546,13 @@ absl::Status MatchingIndex::Upsert(const v1::Campaign& campaign) {
 }
 
 void MatchingIndex::PutTeleoperator(const TeleoperatorData& teleoperator) {
+  absl::MutexLock turn(&turnstile_);
   absl::MutexLock lock(&mu_);
   PutLocked(teleoperator);
 }
 
 bool MatchingIndex::RemoveTeleoperator(absl::string_view name) {
+  absl::MutexLock turn(&turnstile_);
   absl::MutexLock lock(&mu_);
   auto it = slot_of_.find(name);
   if (it == slot_of_.end()) return false;
@@ -556,6 +612,7 @@ absl::StatusOr<MatchResult> MatchingIndex::Match(absl::string_view campaign_name
                                                  absl::CivilDay today,
                                                  const MatchOptions& options) const {
   if (options.top_k < 0) return absl::InvalidArgumentError("top_k is negative");
+  { absl::MutexLock turn(&turnstile_); }
   absl::ReaderMutexLock lock(&mu_);
   absl::StatusOr<CampaignContext> context = Context(campaign_name, policy, today);
   if (!context.ok()) return context.status();
@@ -684,8 +741,8 @@ absl::StatusOr<MatchResult> MatchingIndex::Match(absl::string_view campaign_name
   uint64_t relevant_mask = 0;
   std::vector<const Bitmap*> relevant;
   int64_t relevant_count = 0;
+  std::vector<int> skills;
   {
-    std::vector<int> skills;
     for (int skill : c.campaign->skills()) {
       if (skill != v1::SKILL_UNSPECIFIED) skills.push_back(skill);
     }
@@ -818,29 +875,205 @@ absl::StatusOr<MatchResult> MatchingIndex::Match(absl::string_view campaign_name
   struct Bound {
     int64_t bound;
     uint32_t id;
+    bool operator<(const Bound& other) const { return bound < other.bound; }
   };
-  std::vector<Bound> bounds;
-  candidates.ForEach([&](uint32_t id) {
-    if (passes_rest(id)) bounds.push_back({bound_of(id), id});
-  });
-  // Best bounds first, a batch at a time (a full sort would cost more than the matching).
-  const auto higher = [](const Bound& a, const Bound& b) { return a.bound > b.bound; };
-  size_t batch = std::max<size_t>(64, 4 * static_cast<size_t>(options.top_k));
-  bool done = false;
-  for (size_t begin = 0; begin < bounds.size() && !done; begin += batch, batch *= 2) {
-    const size_t end = std::min(bounds.size(), begin + batch);
-    std::nth_element(bounds.begin() + begin, bounds.begin() + end - 1, bounds.end(), higher);
-    std::sort(bounds.begin() + begin, bounds.begin() + end, higher);
-    for (size_t i = begin; i < end && !done; ++i) {
-      done = top.full() && bounds[i].bound < top.worst_score();
-      if (done) break;
-      if (!passes_relations(bounds[i].id)) continue;
-      const Slot& s = *slots_[bounds[i].id];
-      ++result.time_rules_evaluated;
-      const WorkWeek work = MakeWorkWeek(c, s.facts, &expansions);
-      if (!PassesTimeRules(c, s.facts, work, policy)) continue;
-      rank(s, work);
+  auto below_top = [&](int64_t bound) { return top.full() && bound < top.worst_score(); };
+  auto evaluate = [&](uint32_t id) {
+    if (!passes_relations(id)) return;
+    const Slot& s = *slots_[id];
+    ++result.time_rules_evaluated;
+    const WorkWeek work = MakeWorkWeek(c, s.facts, &expansions);
+    if (PassesTimeRules(c, s.facts, work, policy)) rank(s, work);
+  };
+
+  if (static_cast<int64_t>(candidates.Count()) <= options.cells_above) {
+    // Few candidates: every bound, then the best bounds first, a batch at a time (a full sort
+    // would cost more than the matching).
+    std::vector<Bound> bounds;
+    candidates.ForEach([&](uint32_t id) {
+      if (passes_rest(id)) bounds.push_back({bound_of(id), id});
+    });
+    const auto higher = [](const Bound& a, const Bound& b) { return a.bound > b.bound; };
+    size_t batch = std::max<size_t>(64, 4 * static_cast<size_t>(options.top_k));
+    bool done = false;
+    for (size_t begin = 0; begin < bounds.size() && !done; begin += batch, batch *= 2) {
+      const size_t end = std::min(bounds.size(), begin + batch);
+      std::nth_element(bounds.begin() + begin, bounds.begin() + end - 1, bounds.end(), higher);
+      std::sort(bounds.begin() + begin, bounds.begin() + end, higher);
+      for (size_t i = begin; i < end && !done; ++i) {
+        done = below_top(bounds[i].bound);
+        if (!done) evaluate(bounds[i].id);
+      }
     }
+    result.top = top.Take();
+    return result;
+  }
+
+  // Many candidates: visit them by cells, best cell bound first, and stop before the bulk of
+  // them. A cell is a skill class (every relevant skill held, or not), a language class (the
+  // lowest level over the campaign's languages: NATIVE, C2, lower), a sector class (the best fit
+  // of one of its sector codes over the campaign's segments: each distinct value, or none) and a
+  // quality bucket. Its bound is the score with each component at its class's best, the slack at
+  // what the campaign's own minutes leave of the cap, fairness at 1, no penalty: every bound_of
+  // of its members is at most that. A candidate's own bound goes to `pending`, evaluated once no
+  // cell left can hold a better one.
+  struct Class {
+    Bitmap members;  // candidates only
+    int64_t value;   // the component's bound, in kFixedPointOne units
+  };
+  std::vector<Class> skill_classes;
+  if (relevant_count == 0) {
+    skill_classes.push_back({candidates, kFixedPointOne});
+  } else {
+    Bitmap all = candidates;
+    for (int skill : skills) {
+      auto it = skill_.find(skill);
+      if (it == skill_.end()) {
+        all = Bitmap();
+        break;
+      }
+      all.AndWith(it->second);
+    }
+    Bitmap rest = candidates;
+    rest.AndNotWith(all);
+    skill_classes.push_back({std::move(all), kFixedPointOne});
+    skill_classes.push_back(
+        {std::move(rest), kFixedPointOne * (relevant_count - 1) / relevant_count});
+  }
+  std::vector<Class> language_classes;
+  if (language_names.empty()) {
+    language_classes.push_back({candidates, 0});
+  } else {
+    const int64_t n = static_cast<int64_t>(language_names.size());
+    auto every_language_at = [&](int level) {
+      Bitmap at = candidates;
+      for (const std::string& l : language_names) {
+        auto it = language_.find(l);
+        if (it == language_.end()) return Bitmap();
+        at.AndWith(it->second[level]);
+      }
+      return at;
+    };
+    // The other languages at NATIVE, the lowest at `lowest` (ranking.cc's formula).
+    auto value = [&](int lowest) {
+      return ((n - 1) * kFixedPointOne + kFixedPointOne * lowest / kMaxLevel) / n;
+    };
+    Bitmap native = every_language_at(kMaxLevel);
+    Bitmap c2 = every_language_at(kMaxLevel - 1);
+    Bitmap lower = candidates;
+    lower.AndNotWith(c2);
+    c2.AndNotWith(native);
+    language_classes.push_back({std::move(native), value(kMaxLevel)});
+    language_classes.push_back({std::move(c2), value(kMaxLevel - 1)});
+    language_classes.push_back({std::move(lower), value(kMaxLevel - 2)});
+  }
+  std::vector<Class> sector_classes;
+  if (sector_fit.empty()) {
+    sector_classes.push_back({candidates, 0});
+  } else {
+    std::vector<int64_t> best_fit(segment_codes_.size(), 0);
+    for (const std::vector<int64_t>& fit : sector_fit) {
+      for (size_t e = 0; e < fit.size(); ++e) best_fit[e] = std::max(best_fit[e], fit[e]);
+    }
+    std::vector<int64_t> values;
+    for (int64_t v : best_fit) {
+      if (v > 0) values.push_back(v);
+    }
+    std::sort(values.begin(), values.end(), std::greater<>());
+    values.erase(std::unique(values.begin(), values.end()), values.end());
+    Bitmap covered;
+    for (int64_t v : values) {
+      Bitmap at;
+      for (size_t e = 0; e < best_fit.size(); ++e) {
+        if (best_fit[e] != v) continue;
+        for (uint32_t id : sector_slots_[e]) {
+          if (candidates.Test(id) && !covered.Test(id)) at.Set(id);
+        }
+      }
+      covered.OrWith(at);
+      sector_classes.push_back({std::move(at), v});
+    }
+    Bitmap none = candidates;
+    none.AndNotWith(covered);
+    sector_classes.push_back({std::move(none), 0});
+  }
+  const int64_t slack_max =
+      negative_loads_ > 0
+          ? kFixedPointOne
+          : std::clamp<int64_t>(cap - c.week_minutes, 0, cap) * kFixedPointOne / cap;
+  struct Cell {
+    int64_t bound;
+    const Class* skill;
+    const Class* language;
+    const Class* sector;
+    int bucket;
+  };
+  std::vector<Cell> cells;
+  auto non_empty = [](const std::vector<Class>& classes) {
+    std::vector<const Class*> out;
+    for (const Class& k : classes) {
+      if (k.members.Count() > 0) out.push_back(&k);
+    }
+    return out;
+  };
+  const std::vector<const Class*> skill_cells = non_empty(skill_classes);
+  const std::vector<const Class*> language_cells = non_empty(language_classes);
+  const std::vector<const Class*> sector_cells = non_empty(sector_classes);
+  for (int b = 0; b < kBuckets; ++b) {
+    const int64_t quality = b == kUnboundedBucket ? 0
+                                                  : QualityUpper(b, kRateClasses, kCountClasses,
+                                                                 prior, prior_observations);
+    for (const Class* skill : skill_cells) {
+      for (const Class* language : language_cells) {
+        for (const Class* sector : sector_cells) {
+          const int64_t bound = b == kUnboundedBucket
+                                    ? std::numeric_limits<int64_t>::max()
+                                    : FloorDiv(skill->value * policy.weight_skill_fit() +
+                                                   sector->value * policy.weight_sector_fit() +
+                                                   language->value * policy.weight_language() +
+                                                   slack_max * policy.weight_slack() +
+                                                   quality * policy.weight_quality() +
+                                                   kFixedPointOne * policy.weight_fairness(),
+                                               kFixedPointOne);
+          cells.push_back({bound, skill, language, sector, b});
+        }
+      }
+    }
+  }
+  std::stable_sort(cells.begin(), cells.end(),
+                   [](const Cell& a, const Cell& b) { return a.bound > b.bound; });
+  std::priority_queue<Bound> pending;
+  for (const Cell& cell : cells) {
+    bool stop = false;
+    while (!pending.empty() && pending.top().bound >= cell.bound) {
+      const Bound next = pending.top();
+      pending.pop();
+      stop = below_top(next.bound);
+      if (stop) break;
+      evaluate(next.id);
+    }
+    if (stop || below_top(cell.bound)) {
+      pending = {};
+      break;
+    }
+    const Bitmap& skill = cell.skill->members;
+    const Bitmap& language = cell.language->members;
+    const Bitmap& sector = cell.sector->members;
+    const Bitmap& bucket = buckets_[cell.bucket];
+    const size_t words = std::min(
+        {skill.word_count(), language.word_count(), sector.word_count(), bucket.word_count()});
+    for (size_t w = 0; w < words; ++w) {
+      uint64_t bits = skill.word(w) & language.word(w) & sector.word(w) & bucket.word(w);
+      for (; bits != 0; bits &= bits - 1) {
+        const uint32_t id = static_cast<uint32_t>(w * 64 + std::countr_zero(bits));
+        if (passes_rest(id)) pending.push({bound_of(id), id});
+      }
+    }
+  }
+  while (!pending.empty() && !below_top(pending.top().bound)) {
+    const uint32_t id = pending.top().id;
+    pending.pop();
+    evaluate(id);
   }
   result.top = top.Take();
   return result;
@@ -849,6 +1082,7 @@ absl::StatusOr<MatchResult> MatchingIndex::Match(absl::string_view campaign_name
 absl::StatusOr<std::vector<std::string>> MatchingIndex::EligibleCampaigns(
     absl::string_view teleoperator, const v1::MatchingPolicy& policy, absl::CivilDay today) const {
   if (absl::Status s = ValidatePolicy(policy); !s.ok()) return s;
+  { absl::MutexLock turn(&turnstile_); }
   absl::ReaderMutexLock lock(&mu_);
   auto it = slot_of_.find(teleoperator);
   if (it == slot_of_.end()) {
@@ -867,6 +1101,7 @@ absl::StatusOr<std::vector<std::string>> MatchingIndex::EligibleCampaigns(
 absl::StatusOr<v1::EligibilityExplanation> MatchingIndex::Explain(
     absl::string_view campaign, const TeleoperatorData& teleoperator,
     const v1::MatchingPolicy& policy, absl::CivilDay today) const {
+  { absl::MutexLock turn(&turnstile_); }
   absl::ReaderMutexLock lock(&mu_);
   absl::StatusOr<CampaignContext> context = Context(campaign, policy, today);
   if (!context.ok()) return context.status();
@@ -874,6 +1109,7 @@ absl::StatusOr<v1::EligibilityExplanation> MatchingIndex::Explain(
 }
 
 std::optional<v1::Campaign> MatchingIndex::campaign(absl::string_view name) const {
+  { absl::MutexLock turn(&turnstile_); }
   absl::ReaderMutexLock lock(&mu_);
   const v1::Campaign* found = catalog_.campaign(name);
   if (found == nullptr) return std::nullopt;
@@ -881,6 +1117,7 @@ std::optional<v1::Campaign> MatchingIndex::campaign(absl::string_view name) cons
 }
 
 IndexStats MatchingIndex::Stats() const {
+  { absl::MutexLock turn(&turnstile_); }
   absl::ReaderMutexLock lock(&mu_);
   IndexStats stats;
   stats.companies = static_cast<int64_t>(catalog_.companies().size());

@@ -25,7 +25,8 @@
 //
 // Thread safety: any number of readers (Match, EligibleCampaigns, Explain, Stats) run
 // concurrently under a shared lock; a writer (Upsert, PutTeleoperator, RemoveTeleoperator, Load)
-// takes the lock exclusively for the one change it applies (docs/matching.md, "Concurrency").
+// takes the lock exclusively for the one change it applies, ahead of readers that arrive while
+// it waits (docs/matching.md, "Concurrency").
 #ifndef CALLMATCH_MATCHING_INDEX_INDEX_H_
 #define CALLMATCH_MATCHING_INDEX_INDEX_H_
 
@@ -57,6 +58,10 @@ struct MatchOptions {
   bool exact_count = true;
   // Return every eligible teleoperator's name (tests); needs exact_count.
   bool list_eligible = false;
+  // Pruned only: with more candidates than this, they are visited by cells of score bound (see
+  // index.h); with fewer, one pass over all of them is cheaper. Tests set 0 to take the cells on
+  // every campaign.
+  int64_t cells_above = 4096;
 };
 
 struct MatchResult {
@@ -133,7 +138,8 @@ class MatchingIndex {
     // More than kInlineLanguages languages, a level past NATIVE or too many language names: the
     // language component reads the slot.
     bool unusual_language = false;
-    uint16_t zone = 0;  // the availability's zone (zone_names_; kUnlistedZone: no filter)
+    uint16_t zone = 0;   // the availability's zone (zone_names_; kUnlistedZone: no filter)
+    uint8_t bucket = 0;  // its quality bucket (QualityBucket)
     // Interned lower-cased languages (language_id_) and their highest level.
     static constexpr int kInlineLanguages = 3;
     uint8_t language_ids[kInlineLanguages] = {};
@@ -149,6 +155,17 @@ class MatchingIndex {
     std::array<uint64_t, 3> full_hours{};
     std::array<uint64_t, 3> touched_hours{};
   };
+  // Quality buckets: the slots by validated-appointment rate (kRateClasses classes) and number of
+  // appointments set (kCountClasses classes), one for none set, one for the slots whose score
+  // has no bound (a language level past NATIVE). A bucket bounds the quality component whatever
+  // the policy's prior (QualityUpper in index.cc).
+  static constexpr int kRateClasses = 8;
+  static constexpr int kCountClasses = 5;
+  static constexpr int kNoObservations = kRateClasses * kCountClasses;
+  static constexpr int kUnboundedBucket = kNoObservations + 1;
+  static constexpr int kBuckets = kUnboundedBucket + 1;
+  static int QualityBucket(const Hot& hot);
+
   // Writer helpers, under mu_ exclusively.
   // Enters a slot whose data and facts are set in the bitmaps and sets.
   void Compile(uint32_t slot) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -163,6 +180,11 @@ class MatchingIndex {
   Bitmap Candidates(const CampaignContext& context) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   uint32_t InternSegment(const std::string& code) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
+  // A reader passes through the turnstile before it takes mu_ shared; a writer holds the
+  // turnstile while it waits for mu_ and writes. So readers that keep coming cannot keep a writer
+  // out (absl::Mutex does not promise that: the benchmark saw one update wait 0.5 s behind a
+  // thread matching back to back); a writer waits at most for the queries already running.
+  mutable absl::Mutex turnstile_;
   mutable absl::Mutex mu_;
   // Companies and campaigns only.
   Dataset catalog_ ABSL_GUARDED_BY(mu_);
@@ -190,6 +212,10 @@ class MatchingIndex {
   absl::flat_hash_map<std::string, std::array<Bitmap, kLevels>> language_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, uint8_t> language_id_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<int, Bitmap> skill_ ABSL_GUARDED_BY(mu_);
+  std::array<Bitmap, kBuckets> buckets_ ABSL_GUARDED_BY(mu_);
+  // SlackLoad entries below 0 minutes (a flexible mission with a negative weekly figure): while
+  // there are any, a cell's slack bound is 1.
+  int64_t negative_loads_ ABSL_GUARDED_BY(mu_) = 0;
   // Upper-cased country of establishment.
   absl::flat_hash_map<std::string, Bitmap> country_ ABSL_GUARDED_BY(mu_);
   // Status VERIFIED, a verify date, a well-formed number (the age is checked per query).
@@ -210,6 +236,8 @@ class MatchingIndex {
     std::vector<std::string> path;  // empty: does not parse
   };
   std::vector<SegmentCode> segment_codes_ ABSL_GUARDED_BY(mu_);
+  // By interned code: the slots whose sector_experience lists it (the cells' sector classes).
+  std::vector<absl::flat_hash_set<uint32_t>> sector_slots_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, uint32_t> segment_id_ ABSL_GUARDED_BY(mu_);
   // Dependencies: "n:<registration number>", "c:<company name>", "k:<campaign name>" -> slots whose
   // facts read that company or campaign.
