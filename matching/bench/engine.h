@@ -29,16 +29,19 @@ using EnginePtr = std::unique_ptr<Engine, EngineDeleter>;
 struct TopResult {
   // Best first, ties by name: (teleoperator, score).
   std::vector<std::pair<std::string, int64_t>> top;
-  // Size of the eligible set.
-  int64_t eligible = 0;
+  // Size of the eligible set; -1 unless counted.
+  int64_t eligible = -1;
 };
 
-// Builds the engine over `dataset`, which must outlive it and stay unchanged.
+// Builds the engine over `dataset`; the engine keeps its own copy of what it reads, so the
+// dataset may be freed afterwards.
 absl::StatusOr<EnginePtr> BuildEngine(const Dataset& dataset, const v1::MatchingPolicy& policy);
 
-// The top `k` eligible teleoperators of `campaign` as of `today`.
+// The top `k` eligible teleoperators of `campaign` as of `today`. With `exact_count` (an
+// operator's MatchCampaign) TopResult::eligible is the eligible set's size; without (a client's,
+// the faster mode: the time rules run only where a score bound can still reach the top) it is -1.
 absl::StatusOr<TopResult> MatchTop(const Engine& engine, absl::string_view campaign,
-                                   absl::CivilDay today, int k);
+                                   absl::CivilDay today, int k, bool exact_count);
 
 // A name for the printout: "reference path" or "index".
 const char* EngineName();

@@ -11,6 +11,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "matching/explain.h"
 #include "matching/index/verdict.h"
 #include "matching/policy.h"
@@ -22,19 +24,35 @@
 
 namespace callmatch::matching {
 
-// One teleoperator: its records, its facts, and where it is entered (to take it out again).
+// One teleoperator. The slot holds no protobuf objects: its records serialized (what the rules
+// read of them, EncodeRecords) and what the facts made of its activity logs; the facts are made
+// again (SlotFacts) for the few candidates the time rules run on.
 struct MatchingIndex::Slot {
-  // Its records without the activity logs: the facts keep what the rules read of them (totals,
-  // minutes per week, revenue by day), and explanations take the records from the caller.
-  TeleoperatorData data;
-  TeleoperatorFacts facts;                             // points into `data` and the catalog
+  std::string name;
+  std::string records;
+  // What MakeTeleoperatorFacts made of the logs, by contract index: the revenue entries in the
+  // facts' order, and the minutes logged per contract and week (days since 1970-01-01).
+  struct Revenue {
+    int32_t day = 0;
+    uint32_t contract = 0;
+    int64_t minor_units = 0;
+  };
+  std::vector<Revenue> revenue;
+  struct LoggedWeek {
+    uint32_t contract = 0;
+    int32_t monday = 0;
+    int64_t minutes = 0;
+  };
+  std::vector<LoggedWeek> weeks;
+  // Where it is entered (to take it out again).
   std::vector<std::pair<std::string, int>> languages;  // lower-cased, highest level
   std::vector<int> skills;                             // sorted
   std::vector<uint32_t> sectors;                       // interned sector_experience codes
   absl::CivilDay verified;                             // when registered_
   std::string country;
-  std::vector<std::string> exclusion_keys;
-  std::vector<std::string> dependency_keys;
+  std::vector<uint32_t> exclusion_keys;   // interned (key_names_)
+  std::vector<uint32_t> dependency_keys;  // interned (key_names_)
+  uint32_t contracts = 0;
 };
 
 namespace {
@@ -205,24 +223,72 @@ class TopK {
   std::vector<Ranked> heap_;
 };
 
-// The slot's copy of `teleoperator`, its facts made, then its logs dropped.
-void SetRecords(const Dataset& catalog, const TeleoperatorData& teleoperator,
-                TeleoperatorData& data, TeleoperatorFacts& facts) {
-  data.profile = teleoperator.profile;
-  data.profile.clear_display_name();
-  data.profile.clear_create_time();
-  data.profile.clear_update_time();
-  data.employments = teleoperator.employments;
-  data.contracts.clear();
-  data.contracts.reserve(teleoperator.contracts.size());
-  for (const ContractData& k : teleoperator.contracts) data.contracts.push_back({k.contract, {}});
-  // The facts read the logs from the caller's records, once.
-  facts = MakeTeleoperatorFacts(catalog, teleoperator);
-  facts.data = &data;
-  for (size_t i = 0; i < data.employments.size(); ++i) {
-    facts.employments[i].employment = &data.employments[i];
-  }
-  for (size_t i = 0; i < data.contracts.size(); ++i) facts.contracts[i].data = &data.contracts[i];
+absl::CivilDay FromDayNumber(int32_t day) { return absl::CivilDay(1970, 1, 1) + day; }
+
+// A slot's records: the profile, the employments and the contracts (no logs), each trimmed to
+// what the rules read (no display names, times, totals or the contracts' other terms; the name
+// is the slot's), as length-prefixed messages.
+std::string EncodeRecords(const TeleoperatorData& t) {
+  std::string out;
+  {
+    google::protobuf::io::StringOutputStream raw(&out);
+    google::protobuf::io::CodedOutputStream coded(&raw);
+    auto put = [&coded](const google::protobuf::Message& m) {
+      coded.WriteVarint32(static_cast<uint32_t>(m.ByteSizeLong()));
+      m.SerializeWithCachedSizes(&coded);
+    };
+    v1::Teleoperator profile = t.profile;
+    profile.clear_name();
+    profile.clear_display_name();
+    profile.clear_create_time();
+    profile.clear_update_time();
+    profile.mutable_registration()->clear_verified_by();
+    profile.mutable_establishment()->clear_subdivision_code();
+    put(profile);
+    coded.WriteVarint32(static_cast<uint32_t>(t.employments.size()));
+    for (const v1::Employment& e : t.employments) {
+      v1::Employment trimmed = e;
+      trimmed.clear_name();
+      trimmed.mutable_employer()->clear_display_name();
+      put(trimmed);
+    }
+    coded.WriteVarint32(static_cast<uint32_t>(t.contracts.size()));
+    for (const ContractData& k : t.contracts) {
+      v1::Contract trimmed;
+      trimmed.set_campaign(k.contract.campaign());
+      trimmed.set_client(k.contract.client());
+      trimmed.set_state(k.contract.state());
+      *trimmed.mutable_start_date() = k.contract.start_date();
+      *trimmed.mutable_end_date() = k.contract.end_date();
+      *trimmed.mutable_accept_date() = k.contract.accept_date();
+      if (k.contract.terms().has_imposed_schedule()) {
+        trimmed.mutable_terms()->set_imposed_schedule(k.contract.terms().imposed_schedule());
+      }
+      put(trimmed);
+    }
+  }  // the streams flush into `out`
+  return out;
+}
+
+// The records EncodeRecords wrote, into `t` (logs empty).
+void DecodeRecords(absl::string_view bytes, TeleoperatorData& t) {
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()),
+                                            static_cast<int>(bytes.size()));
+  auto get = [&in](google::protobuf::Message& m) {
+    uint32_t size = 0;
+    in.ReadVarint32(&size);
+    const auto limit = in.PushLimit(static_cast<int>(size));
+    m.ParseFromCodedStream(&in);
+    in.PopLimit(limit);
+  };
+  get(t.profile);
+  uint32_t n = 0;
+  in.ReadVarint32(&n);
+  t.employments.resize(n);
+  for (v1::Employment& e : t.employments) get(e);
+  in.ReadVarint32(&n);
+  t.contracts.resize(n);
+  for (ContractData& k : t.contracts) get(k.contract);
 }
 
 }  // namespace
@@ -270,10 +336,32 @@ MatchingIndex::~MatchingIndex() = default;
 // --- Writer
 // ---------------------------------------------------------------------------------------
 
-void MatchingIndex::Compile(uint32_t id) {
+void MatchingIndex::Compile(uint32_t id, const TeleoperatorData& data,
+                            const TeleoperatorFacts& facts) {
   Slot& s = *slots_[id];
-  const v1::Teleoperator& profile = s.data.profile;
+  const v1::Teleoperator& profile = data.profile;
   live_.Set(id);
+  s.name = profile.name();
+  s.records = EncodeRecords(data);
+  s.contracts = static_cast<uint32_t>(data.contracts.size());
+  // The logs' aggregates, by contract index (a revenue entry names its contract's client).
+  s.revenue.clear();
+  for (const LogTotals::Revenue& r : facts.logs.revenue) {
+    uint32_t contract = 0;
+    while (contract + 1 < facts.contracts.size() &&
+           facts.contracts[contract].client_name != r.client) {
+      ++contract;
+    }
+    s.revenue.push_back({DayNumber(r.day), contract, r.minor_units});
+  }
+  s.weeks.clear();
+  for (size_t k = 0; k < facts.contracts.size(); ++k) {
+    for (const auto& [monday, minutes] : facts.contracts[k].minutes_by_week) {
+      s.weeks.push_back({static_cast<uint32_t>(k), DayNumber(monday), minutes});
+    }
+  }
+  s.revenue.shrink_to_fit();
+  s.weeks.shrink_to_fit();
 
   // Rule 8: each language listed, at its highest level.
   s.languages.clear();
@@ -303,48 +391,58 @@ void MatchingIndex::Compile(uint32_t id) {
   // Rule 11, all but the age.
   if (profile.registration().status() == v1::REGISTRATION_STATUS_VERIFIED &&
       ToCivilDay(profile.registration().verify_date()).has_value() &&
-      s.facts.registration_number_status.ok()) {
+      facts.registration_number_status.ok()) {
     registered_.Set(id);
     s.verified = *ToCivilDay(profile.registration().verify_date());
   }
 
   // Rules 1 to 5: the exclusion sets; and what the facts read, for company and campaign changes.
-  s.exclusion_keys.clear();
-  s.dependency_keys.clear();
-  for (const EmploymentFacts& e : s.facts.employments) {
+  std::vector<std::string> exclusion_keys;
+  std::vector<std::string> dependency_keys;
+  for (const EmploymentFacts& e : facts.employments) {
     for (const std::string& key : e.employer.group_keys) {
-      s.exclusion_keys.push_back(absl::StrCat("g:", key));
-      s.dependency_keys.push_back(absl::StrCat("n:", key));
+      exclusion_keys.push_back(absl::StrCat("g:", key));
+      dependency_keys.push_back(absl::StrCat("n:", key));
     }
     for (const std::string& segment : e.employer.segments) {
-      AddSegmentKeys(segment, s.exclusion_keys);
+      AddSegmentKeys(segment, exclusion_keys);
     }
     if (e.employment->has_non_compete()) {
       for (const std::string& segment : e.employment->non_compete().segments()) {
-        AddSegmentKeys(segment, s.exclusion_keys);
+        AddSegmentKeys(segment, exclusion_keys);
       }
     }
     if (e.employment->exclusivity_clause() && !e.employment->employer_authorisation()) {
       exclusivity_.Set(id);
     }
   }
-  for (const ContractFacts& k : s.facts.contracts) {
-    s.dependency_keys.push_back(absl::StrCat("c:", k.client_name));
-    s.dependency_keys.push_back(absl::StrCat("k:", k.data->contract.campaign()));
+  for (const ContractFacts& k : facts.contracts) {
+    dependency_keys.push_back(absl::StrCat("c:", k.client_name));
+    dependency_keys.push_back(absl::StrCat("k:", k.data->contract.campaign()));
     for (const std::string& key : k.client_group_keys) {
-      s.dependency_keys.push_back(absl::StrCat("n:", key));
+      dependency_keys.push_back(absl::StrCat("n:", key));
     }
     if (k.holds_time) {
       for (const std::string& segment : k.campaign->segments()) {
-        AddSegmentKeys(segment, s.exclusion_keys);
+        AddSegmentKeys(segment, exclusion_keys);
       }
     }
   }
-  SortUnique(s.exclusion_keys);
-  SortUnique(s.dependency_keys);
-  for (const std::string& key : s.exclusion_keys) exclusion_[key].insert(id);
-  for (const std::string& key : s.dependency_keys) dependents_[key].insert(id);
-  contracts_ += static_cast<int64_t>(s.data.contracts.size());
+  SortUnique(exclusion_keys);
+  SortUnique(dependency_keys);
+  s.exclusion_keys.clear();
+  for (const std::string& key : exclusion_keys) {
+    s.exclusion_keys.push_back(InternKey(key));
+    exclusion_[key].insert(id);
+  }
+  s.dependency_keys.clear();
+  for (const std::string& key : dependency_keys) {
+    s.dependency_keys.push_back(InternKey(key));
+    dependents_[key].insert(id);
+  }
+  s.exclusion_keys.shrink_to_fit();
+  s.dependency_keys.shrink_to_fit();
+  contracts_ += s.contracts;
 
   // What the candidate loop reads (the slack bound, Fairness, Quality, the sector fit, 11, 12).
   if (hot_.size() <= id) {
@@ -354,14 +452,14 @@ void MatchingIndex::Compile(uint32_t id) {
   }
   std::vector<SlackLoad>& loads = loads_[id];
   loads.clear();
-  for (const EmploymentFacts& e : s.facts.employments) {
+  for (const EmploymentFacts& e : facts.employments) {
     loads.push_back({DayNumber(e.period.first), DayNumber(e.period.last),
                      std::max<int64_t>(0, e.nominal_week_minutes - kDaylightMarginMinutes),
                      nullptr});
   }
   std::vector<int32_t>& assignment_starts = assignment_starts_[id];
   assignment_starts.clear();
-  for (const ContractFacts& k : s.facts.contracts) {
+  for (const ContractFacts& k : facts.contracts) {
     if (k.holds_time) {
       loads.push_back({DayNumber(k.period.first), DayNumber(k.period.last),
                        k.imposed
@@ -376,8 +474,8 @@ void MatchingIndex::Compile(uint32_t id) {
   Hot& hot = hot_[id];
   hot = Hot();
   if (registered_.Test(id)) hot.verified_day = DayNumber(s.verified);
-  hot.appointments_set = s.facts.logs.appointments_set;
-  hot.appointments_validated = s.facts.logs.appointments_validated;
+  hot.appointments_set = facts.logs.appointments_set;
+  hot.appointments_validated = facts.logs.appointments_validated;
   hot.sector_count = static_cast<uint8_t>(std::min<size_t>(s.sectors.size(), 255));
   for (int skill : s.skills) {
     if (skill >= 0 && skill < 64) hot.skills |= uint64_t{1} << skill;
@@ -428,9 +526,9 @@ void MatchingIndex::Uncompile(uint32_t id) {
   for (const SlackLoad& load : loads_[id]) negative_loads_ -= load.minutes < 0;
   for (uint32_t code : s.sectors) sector_slots_[code].erase(id);
   // Empty sets stay: a key comes back, and erasing would rehash under the readers' feet later.
-  for (const std::string& key : s.exclusion_keys) exclusion_[key].erase(id);
-  for (const std::string& key : s.dependency_keys) dependents_[key].erase(id);
-  contracts_ -= static_cast<int64_t>(s.data.contracts.size());
+  for (uint32_t key : s.exclusion_keys) exclusion_[key_names_[key]].erase(id);
+  for (uint32_t key : s.dependency_keys) dependents_[key_names_[key]].erase(id);
+  contracts_ -= s.contracts;
 }
 
 void MatchingIndex::RecompileDependents(const std::vector<std::string>& keys) {
@@ -441,17 +539,35 @@ void MatchingIndex::RecompileDependents(const std::vector<std::string>& keys) {
   }
   SortUnique(ids);
   for (uint32_t id : ids) {
-    Slot& s = *slots_[id];
+    // The facts again, from the slot's records and the catalog as it is now.
+    TeleoperatorData data;
+    const TeleoperatorFacts facts = SlotFacts(id, data);
     Uncompile(id);
-    // The slot keeps no logs: carry over what the facts made of them (contracts are unchanged).
-    TeleoperatorFacts facts = MakeTeleoperatorFacts(catalog_, s.data);
-    facts.logs = std::move(s.facts.logs);
-    for (size_t i = 0; i < facts.contracts.size(); ++i) {
-      facts.contracts[i].minutes_by_week = std::move(s.facts.contracts[i].minutes_by_week);
-    }
-    s.facts = std::move(facts);
-    Compile(id);
+    Compile(id, data, facts);
   }
+}
+
+uint32_t MatchingIndex::InternKey(const std::string& key) {
+  auto [it, inserted] = key_id_.try_emplace(key, static_cast<uint32_t>(key_names_.size()));
+  if (inserted) key_names_.push_back(key);
+  return it->second;
+}
+
+TeleoperatorFacts MatchingIndex::SlotFacts(uint32_t id, TeleoperatorData& data) const {
+  const Slot& s = *slots_[id];
+  DecodeRecords(s.records, data);
+  data.profile.set_name(s.name);
+  TeleoperatorFacts facts = MakeTeleoperatorFacts(catalog_, data);
+  facts.logs.appointments_set = hot_[id].appointments_set;
+  facts.logs.appointments_validated = hot_[id].appointments_validated;
+  for (const Slot::Revenue& r : s.revenue) {
+    facts.logs.revenue.push_back(
+        {FromDayNumber(r.day), facts.contracts[r.contract].client_name, r.minor_units});
+  }
+  for (const Slot::LoggedWeek& w : s.weeks) {
+    facts.contracts[w.contract].minutes_by_week[FromDayNumber(w.monday)] = w.minutes;
+  }
+  return facts;
 }
 
 uint32_t MatchingIndex::InternSegment(const std::string& code) {
@@ -465,13 +581,13 @@ uint32_t MatchingIndex::InternSegment(const std::string& code) {
 }
 
 void MatchingIndex::PutLocked(const TeleoperatorData& teleoperator) {
+  // The facts read the logs from the caller's records, once.
+  const TeleoperatorFacts facts = MakeTeleoperatorFacts(catalog_, teleoperator);
   const std::string& name = teleoperator.profile.name();
   auto [it, inserted] = slot_of_.try_emplace(name, 0);
   if (!inserted) {
-    Slot& s = *slots_[it->second];
     Uncompile(it->second);
-    SetRecords(catalog_, teleoperator, s.data, s.facts);
-    Compile(it->second);
+    Compile(it->second, teleoperator, facts);
     return;
   }
   uint32_t id;
@@ -484,8 +600,7 @@ void MatchingIndex::PutLocked(const TeleoperatorData& teleoperator) {
   }
   it->second = id;
   slots_[id] = std::make_unique<Slot>();
-  SetRecords(catalog_, teleoperator, slots_[id]->data, slots_[id]->facts);
-  Compile(id);
+  Compile(id, teleoperator, facts);
 }
 
 void MatchingIndex::Load(const Dataset& dataset) {
@@ -514,6 +629,8 @@ void MatchingIndex::Load(const Dataset& dataset) {
   assignment_starts_.clear();
   dependents_.clear();
   segment_codes_.clear();
+  key_names_.clear();
+  key_id_.clear();
   segment_id_.clear();
   // Companies first: a campaign needs its company.
   for (const auto& [name, company] : dataset.companies()) (void)catalog_.Upsert(company);
@@ -638,9 +755,6 @@ absl::StatusOr<MatchResult> MatchingIndex::Match(absl::string_view campaign_name
   exclusivity_.ForEach([&](uint32_t id) {
     if (candidates.Test(id)) suspects.Set(id);
   });
-  auto passes_relations = [&](uint32_t id) {
-    return !suspects.Test(id) || PassesRelationRules(c, slots_[id]->facts, policy);
-  };
 
   bool language_past_native = false;
   for (const v1::LanguageLevel& need : c.campaign->languages()) {
@@ -697,30 +811,35 @@ absl::StatusOr<MatchResult> MatchingIndex::Match(absl::string_view campaign_name
         h.appointments_validated * 1000 < min_rate * h.appointments_set) {
       return false;
     }
-    return !language_past_native || PassesLanguage(c, slots_[id]->facts);
+    return true;
   };
   TopK top(static_cast<size_t>(options.top_k));
   ExpansionCache expansions;
-  auto rank = [&](const Slot& s, const WorkWeek& work) {
-    const RuleInput in{c, s.facts, work, policy};
+  // The rest, on the slot's facts made again: a language level past NATIVE, rules 1 to 5 for a
+  // suspect, then the time rules; an eligible candidate goes to the heap with its exact score.
+  // True when eligible.
+  auto evaluate = [&](uint32_t id) {
+    TeleoperatorData data;
+    const TeleoperatorFacts facts = SlotFacts(id, data);
+    if (language_past_native && !PassesLanguage(c, facts)) return false;
+    if (suspects.Test(id) && !PassesRelationRules(c, facts, policy)) return false;
+    ++result.time_rules_evaluated;
+    const WorkWeek work = MakeWorkWeek(c, facts, &expansions);
+    if (!PassesTimeRules(c, facts, work, policy)) return false;
     Ranked r;
-    r.components = ScoreComponents(in);
+    r.components = ScoreComponents(RuleInput{c, facts, work, policy});
     r.score = TotalScore(r.components);
-    r.name = &s.data.profile.name();
+    r.name = &slots_[id]->name;
     top.Offer(std::move(r));
+    return true;
   };
 
   if (options.exact_count) {
     int64_t count = 0;
     candidates.ForEach([&](uint32_t id) {
-      if (!passes_rest(id) || !passes_relations(id)) return;
-      const Slot& s = *slots_[id];
-      ++result.time_rules_evaluated;
-      const WorkWeek work = MakeWorkWeek(c, s.facts, &expansions);
-      if (!PassesTimeRules(c, s.facts, work, policy)) return;
+      if (!passes_rest(id) || !evaluate(id)) return;
       ++count;
-      if (options.list_eligible) result.eligible.push_back(s.data.profile.name());
-      rank(s, work);
+      if (options.list_eligible) result.eligible.push_back(slots_[id]->name);
     });
     result.eligible_count = count;
     std::sort(result.eligible.begin(), result.eligible.end());
@@ -878,13 +997,6 @@ absl::StatusOr<MatchResult> MatchingIndex::Match(absl::string_view campaign_name
     bool operator<(const Bound& other) const { return bound < other.bound; }
   };
   auto below_top = [&](int64_t bound) { return top.full() && bound < top.worst_score(); };
-  auto evaluate = [&](uint32_t id) {
-    if (!passes_relations(id)) return;
-    const Slot& s = *slots_[id];
-    ++result.time_rules_evaluated;
-    const WorkWeek work = MakeWorkWeek(c, s.facts, &expansions);
-    if (PassesTimeRules(c, s.facts, work, policy)) rank(s, work);
-  };
 
   if (static_cast<int64_t>(candidates.Count()) <= options.cells_above) {
     // Few candidates: every bound, then the best bounds first, a batch at a time (a full sort
@@ -1088,7 +1200,8 @@ absl::StatusOr<std::vector<std::string>> MatchingIndex::EligibleCampaigns(
   if (it == slot_of_.end()) {
     return absl::NotFoundError(absl::StrCat("teleoperator ", teleoperator, " not found"));
   }
-  const TeleoperatorFacts& facts = slots_[it->second]->facts;
+  TeleoperatorData data;
+  const TeleoperatorFacts facts = SlotFacts(it->second, data);
   std::vector<std::string> names;
   for (const auto& [name, campaign] : catalog_.campaigns()) {
     if (campaign.state() != v1::CAMPAIGN_STATE_OPEN) continue;

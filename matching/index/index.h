@@ -3,25 +3,27 @@
 //
 // What it holds:
 //   - companies and campaigns as they are (a Dataset without teleoperators: the catalog);
-//   - per teleoperator, a slot (a small integer) holding its records and its facts
-//     (MakeTeleoperatorFacts), computed once per update;
+//   - per teleoperator, a slot (a small integer) holding its records serialized (what the rules
+//     read of them) and what its facts made of its activity logs; the facts themselves
+//     (MakeTeleoperatorFacts) are made again only for the candidates the time rules run on;
+//   - dense fields per slot (Hot) for the cheap checks and the score bounds;
 //   - bitmaps over slots: per language and minimum level (rule 8), per skill (9), per country of
 //     establishment (10), and "registration verified with a well-formed number" (11);
 //   - exclusion sets (slot sets): per group key of an employer or of a contract's client (rules 1,
 //     5), per segment node of an employer, a non-compete clause or a held mission (rules 2, 3, 5),
-//     and the slots with an unauthorised exclusivity clause (4);
-//   - per availability zone and hour of the week, the slots whose availability covers that hour
-//     (a necessary condition of rule 7 for an imposed campaign in the same zone). A slot in a
-//     campaign's exclusion sets is checked exactly against rules 1 to 5; a slot in none of them
-//     passes them all.
+//     and the slots with an unauthorised exclusivity clause (4). A slot in a campaign's exclusion
+//     sets is checked exactly against rules 1 to 5; a slot in none of them passes them all;
+//   - per slot, the hours of the week its availability covers and touches (a necessary
+//     condition of rule 7, checked per zone that keeps one offset around the reference week).
 // A query ANDs the bitmaps word by word, removes the slots the exclusion sets exclude, runs the
 // arithmetic rules (11's age, 12) and then the time rules (6, 7) on the survivors only, and keeps
 // the top k in a bounded heap. With MatchOptions::exact_count false it skips the exact count: it
 // orders the survivors by an upper bound of their score (the slack component at its best) and
-// evaluates the time rules in that order until the k-th score beats the next bound.
+// evaluates the time rules in that order until the k-th score beats the next bound; with many
+// survivors, by cells of candidates whose bound holds for the whole cell (docs/matching.md).
 //
 // Updates are in place: PutTeleoperator recompiles one slot (its bitmaps bits, its exclusion-set
-// entries, its facts); a company or campaign upsert recompiles the slots whose facts read it.
+// entries, its records); a company or campaign upsert recompiles the slots whose facts read it.
 //
 // Thread safety: any number of readers (Match, EligibleCampaigns, Explain, Stats) run
 // concurrently under a shared lock; a writer (Upsert, PutTeleoperator, RemoveTeleoperator, Load)
@@ -168,7 +170,8 @@ class MatchingIndex {
 
   // Writer helpers, under mu_ exclusively.
   // Enters a slot whose data and facts are set in the bitmaps and sets.
-  void Compile(uint32_t slot) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Compile(uint32_t slot, const TeleoperatorData& data, const TeleoperatorFacts& facts)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Uncompile(uint32_t slot) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void RecompileDependents(const std::vector<std::string>& keys) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void PutLocked(const TeleoperatorData& teleoperator) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -179,6 +182,11 @@ class MatchingIndex {
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   Bitmap Candidates(const CampaignContext& context) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   uint32_t InternSegment(const std::string& code) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  uint32_t InternKey(const std::string& key) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // A slot's facts, made again from its records into `data` (which they point into) and the
+  // catalog, with what was made of its logs.
+  TeleoperatorFacts SlotFacts(uint32_t slot, TeleoperatorData& data) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
 
   // A reader passes through the turnstile before it takes mu_ shared; a writer holds the
   // turnstile while it waits for mu_ and writes. So readers that keep coming cannot keep a writer
@@ -239,6 +247,9 @@ class MatchingIndex {
   // By interned code: the slots whose sector_experience lists it (the cells' sector classes).
   std::vector<absl::flat_hash_set<uint32_t>> sector_slots_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, uint32_t> segment_id_ ABSL_GUARDED_BY(mu_);
+  // The keys of exclusion_ and dependents_, interned: a slot lists its keys by number.
+  std::vector<std::string> key_names_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, uint32_t> key_id_ ABSL_GUARDED_BY(mu_);
   // Dependencies: "n:<registration number>", "c:<company name>", "k:<campaign name>" -> slots whose
   // facts read that company or campaign.
   absl::flat_hash_map<std::string, absl::flat_hash_set<uint32_t>> dependents_ ABSL_GUARDED_BY(mu_);
