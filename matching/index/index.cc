@@ -997,6 +997,12 @@ absl::StatusOr<MatchResult> MatchingIndex::Match(absl::string_view campaign_name
     bool operator<(const Bound& other) const { return bound < other.bound; }
   };
   auto below_top = [&](int64_t bound) { return top.full() && bound < top.worst_score(); };
+  // A candidate whose bound only ties the k-th score enters only if its name ranks first: the
+  // others are passed over without their time rules (many tie where the scores are alike, e.g.
+  // before any activity is logged, when quality is the prior for everyone).
+  auto evaluate_bounded = [&](const Bound& b) {
+    if (top.Enters(b.bound, slots_[b.id]->name)) evaluate(b.id);
+  };
 
   if (static_cast<int64_t>(candidates.Count()) <= options.cells_above) {
     // Few candidates: every bound, then the best bounds first, a batch at a time (a full sort
@@ -1014,7 +1020,7 @@ absl::StatusOr<MatchResult> MatchingIndex::Match(absl::string_view campaign_name
       std::sort(bounds.begin() + begin, bounds.begin() + end, higher);
       for (size_t i = begin; i < end && !done; ++i) {
         done = below_top(bounds[i].bound);
-        if (!done) evaluate(bounds[i].id);
+        if (!done) evaluate_bounded(bounds[i]);
       }
     }
     result.top = top.Take();
@@ -1162,7 +1168,7 @@ absl::StatusOr<MatchResult> MatchingIndex::Match(absl::string_view campaign_name
       pending.pop();
       stop = below_top(next.bound);
       if (stop) break;
-      evaluate(next.id);
+      evaluate_bounded(next);
     }
     if (stop || below_top(cell.bound)) {
       pending = {};
@@ -1183,9 +1189,9 @@ absl::StatusOr<MatchResult> MatchingIndex::Match(absl::string_view campaign_name
     }
   }
   while (!pending.empty() && !below_top(pending.top().bound)) {
-    const uint32_t id = pending.top().id;
+    const Bound next = pending.top();
     pending.pop();
-    evaluate(id);
+    evaluate_bounded(next);
   }
   result.top = top.Take();
   return result;
