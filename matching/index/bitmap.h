@@ -56,6 +56,7 @@ class Bitmap {
   // Word access, for loops that combine several bitmaps in one pass (past the end reads 0).
   size_t word_count() const { return words_.size(); }
   uint64_t word(size_t w) const { return w < words_.size() ? words_[w] : 0; }
+  const uint64_t* words() const { return words_.data(); }
 
  private:
   std::vector<uint64_t> words_;

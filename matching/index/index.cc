@@ -1180,8 +1180,12 @@ absl::StatusOr<MatchResult> MatchingIndex::Match(absl::string_view campaign_name
     const Bitmap& bucket = buckets_[cell.bucket];
     const size_t words = std::min(
         {skill.word_count(), language.word_count(), sector.word_count(), bucket.word_count()});
+    const uint64_t* a = skill.words();
+    const uint64_t* b = language.words();
+    const uint64_t* d = sector.words();
+    const uint64_t* q = bucket.words();
     for (size_t w = 0; w < words; ++w) {
-      uint64_t bits = skill.word(w) & language.word(w) & sector.word(w) & bucket.word(w);
+      uint64_t bits = a[w] & b[w] & d[w] & q[w];
       for (; bits != 0; bits &= bits - 1) {
         const uint32_t id = static_cast<uint32_t>(w * 64 + std::countr_zero(bits));
         if (passes_rest(id)) pending.push({bound_of(id), id});
