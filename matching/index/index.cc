@@ -114,25 +114,33 @@ void SetHour(HourMask& mask, int64_t hour) {
 // nominally: windows [start, end) in minutes of the week, end < start wrapping, start == end
 // empty.
 void ScheduleHours(const v1::WeeklySchedule& schedule, HourMask& full, HourMask& touched) {
-  std::vector<char> minutes(kMinutesPerWeek, 0);
-  auto cover = [&](int64_t from, int64_t to) {
-    for (int64_t m = from; m < to; ++m) minutes[m] = 1;
-  };
+  // The windows as disjoint spans of minutes of the week (a wrapping one in two parts), then the
+  // minutes each hour holds.
+  std::vector<std::pair<int64_t, int64_t>> spans;
   for (const v1::WeeklyWindow& w : schedule.windows()) {
     if (w.end_minute() < w.start_minute()) {
-      cover(w.start_minute(), kMinutesPerWeek);
-      cover(0, w.end_minute());
-    } else {
-      cover(w.start_minute(), w.end_minute());
+      spans.emplace_back(w.start_minute(), kMinutesPerWeek);
+      spans.emplace_back(0, w.end_minute());
+    } else if (w.start_minute() < w.end_minute()) {
+      spans.emplace_back(w.start_minute(), w.end_minute());
+    }
+  }
+  std::sort(spans.begin(), spans.end());
+  std::array<int64_t, 168> minutes{};
+  int64_t covered_to = 0;  // the spans so far cover nothing at or after this minute
+  for (auto [from, to] : spans) {
+    from = std::max(from, covered_to);
+    if (from >= to) continue;
+    covered_to = to;
+    for (int64_t h = from / 60; h * 60 < to; ++h) {
+      minutes[h] += std::min(to, 60 * h + 60) - std::max(from, 60 * h);
     }
   }
   full = {};
   touched = {};
   for (int h = 0; h < 168; ++h) {
-    int covered = 0;
-    for (int m = 60 * h; m < 60 * h + 60; ++m) covered += minutes[m];
-    if (covered == 60) SetHour(full, h);
-    if (covered > 0) SetHour(touched, h);
+    if (minutes[h] == 60) SetHour(full, h);
+    if (minutes[h] > 0) SetHour(touched, h);
   }
 }
 
