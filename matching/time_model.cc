@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
@@ -57,11 +58,17 @@ Period PeriodOf(const v1::Date& start, const v1::Date& end) {
 bool Overlaps(const Period& a, const Period& b) { return a.first <= b.last && b.first <= a.last; }
 
 absl::StatusOr<absl::TimeZone> LoadZone(absl::string_view name) {
-  absl::TimeZone zone;
   if (name.empty()) return absl::InvalidArgumentError("no time zone");
+  // absl::LoadTimeZone looks every name up under one process-wide mutex; the matching service's
+  // handler threads load zones many times a match. Each thread keeps the zones it loaded (the
+  // IANA names are a few hundred; unknown names are not kept).
+  thread_local absl::flat_hash_map<std::string, absl::TimeZone> loaded;
+  if (auto it = loaded.find(name); it != loaded.end()) return it->second;
+  absl::TimeZone zone;
   if (!absl::LoadTimeZone(std::string(name), &zone)) {
     return absl::InvalidArgumentError(absl::StrCat("unknown time zone \"", name, "\""));
   }
+  loaded.emplace(std::string(name), zone);
   return zone;
 }
 
