@@ -53,9 +53,8 @@ class Bitmap {
     }
   }
   size_t MemoryBytes() const { return words_.capacity() * sizeof(uint64_t); }
-  // Word access, for loops that combine several bitmaps in one pass (past the end reads 0).
+  // Word access, for loops that combine several bitmaps in one pass: words()[0, word_count()).
   size_t word_count() const { return words_.size(); }
-  uint64_t word(size_t w) const { return w < words_.size() ? words_[w] : 0; }
   const uint64_t* words() const { return words_.data(); }
 
  private:
