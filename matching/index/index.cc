@@ -815,11 +815,8 @@ absl::StatusOr<MatchResult> MatchingIndex::Match(absl::string_view campaign_name
     if (int64_t{as_of} - h.verified_day > max_age) return false;
     if (!passes_hours(h)) return false;
     // Rule 12 (verdict.cc's PassesThreshold).
-    if (min_rate > 0 && h.appointments_set >= min_observations &&
-        h.appointments_validated * 1000 < min_rate * h.appointments_set) {
-      return false;
-    }
-    return true;
+    return min_rate <= 0 || h.appointments_set < min_observations ||
+           h.appointments_validated * 1000 >= min_rate * h.appointments_set;
   };
   TopK top(static_cast<size_t>(options.top_k));
   ExpansionCache expansions;

@@ -53,6 +53,15 @@ class LoadToolsTest : public ::testing::Test {
     return code.ok() ? *code : -1;
   }
 
+  // A dataset of 300 teleoperators, 20 companies and 12 open campaigns dated today, in data_.
+  int Generate(std::string* output) {
+    const std::string today =
+        absl::FormatCivilTime(absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()));
+    return Run({CALLMATCH_GENERATE_BIN, "--out=" + data_, "--teleoperators=300", "--companies=20",
+                "--campaigns=12", "--today=" + today},
+               "generate", output);
+  }
+
   // The line of `output` that starts with `prefix`, as a JSON object.
   static google::protobuf::Struct JsonLine(const std::string& output, const std::string& prefix) {
     google::protobuf::Struct object;
@@ -71,14 +80,8 @@ class LoadToolsTest : public ::testing::Test {
 };
 
 TEST_F(LoadToolsTest, SeedsTwiceIdempotentlyThenRunsTheDefaultMixWithoutUnexpectedErrors) {
-  const std::string today =
-      absl::FormatCivilTime(absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()));
   std::string output;
-  ASSERT_EQ(Run({CALLMATCH_GENERATE_BIN, "--out=" + data_, "--teleoperators=300", "--companies=20",
-                 "--campaigns=12", "--today=" + today},
-                "generate", &output),
-            0)
-      << output;
+  ASSERT_EQ(Generate(&output), 0) << output;
 
   const std::vector<std::string> seed = {CALLMATCH_SEED_BIN, "--dir=" + data_,
                                          target_flag_,       "--credential_file=" + operator_file_,
@@ -134,14 +137,8 @@ TEST_F(LoadToolsTest, SeedsTwiceIdempotentlyThenRunsTheDefaultMixWithoutUnexpect
 // The demo's contracts (deploy/stack.sh): every generated contract through its lifecycle, with
 // only the first days of its activity logged.
 TEST_F(LoadToolsTest, SeedsContractsWithTheFirstDaysOfTheirActivity) {
-  const std::string today =
-      absl::FormatCivilTime(absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()));
   std::string output;
-  ASSERT_EQ(Run({CALLMATCH_GENERATE_BIN, "--out=" + data_, "--teleoperators=300", "--companies=20",
-                 "--campaigns=12", "--today=" + today},
-                "generate", &output),
-            0)
-      << output;
+  ASSERT_EQ(Generate(&output), 0) << output;
   ASSERT_EQ(Run({CALLMATCH_SEED_BIN, "--dir=" + data_, target_flag_,
                  "--credential_file=" + operator_file_, "--concurrency=8", "--quiet", "--contracts",
                  "--activity_logs", "--logs_per_contract=2"},

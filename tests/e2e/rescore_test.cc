@@ -28,19 +28,11 @@ namespace callmatch {
 namespace {
 
 using test_support::JsonField;
+using test_support::kRiskyTerms;
+using test_support::kSafeTerms;
 using test_support::Platform;
 using test_support::Scenario;
 
-constexpr char kSafeTerms[] =
-    R"("imposed_schedule":true,"tools":"TOOLS_POLICY_OWN","script":"SCRIPT_POLICY_NONE",)"
-    R"("supervision":"SUPERVISION_POLICY_RESULTS_ONLY","sanctions":false,)"
-    R"("reporting_like_staff":false,"client_training":false,"on_client_premises":false,)"
-    R"("rate_set_by_client":false,"substitution_allowed":true,"may_refuse_work":true,)"
-    R"("exclusivity":false,"renewals":0,"planned_duration_days":81)";
-constexpr char kRiskyTerms[] =
-    R"("terms":{"tools":"TOOLS_POLICY_CLIENT_ACCOUNTS","script":"SCRIPT_POLICY_MANDATORY_VERBATIM",)"
-    R"("supervision":"SUPERVISION_POLICY_REAL_TIME","sanctions":true,"reporting_like_staff":true,)"
-    R"("may_refuse_work":false,"substitution_allowed":false,"pay_model":"PAY_MODEL_PER_HOUR"})";
 constexpr char kSpring[] = "companies/acme/campaigns/spring";
 constexpr char kFranceBands[] = "bands { medium_from: 25 high_from: 50 critical_from: 75 }";
 

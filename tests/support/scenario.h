@@ -65,6 +65,21 @@ class Scenario {
 // Monday to Friday 18:00-21:00, as JSON windows.
 std::string EveningWindows();
 
+// A campaign's terms (JSON fields, for Scenario::Campaign) that score LOW: own tools, no script,
+// results-only supervision, substitution allowed, work may be refused.
+inline constexpr char kSafeTerms[] =
+    R"("imposed_schedule":true,"tools":"TOOLS_POLICY_OWN","script":"SCRIPT_POLICY_NONE",)"
+    R"("supervision":"SUPERVISION_POLICY_RESULTS_ONLY","sanctions":false,)"
+    R"("reporting_like_staff":false,"client_training":false,"on_client_premises":false,)"
+    R"("rate_set_by_client":false,"substitution_allowed":true,"may_refuse_work":true,)"
+    R"("exclusivity":false,"renewals":0,"planned_duration_days":81)";
+// What a proposal sets over the campaign's terms (a "terms" JSON field) to make a call centre in
+// disguise: the client's accounts, a verbatim script, real-time supervision, sanctions.
+inline constexpr char kRiskyTerms[] =
+    R"("terms":{"tools":"TOOLS_POLICY_CLIENT_ACCOUNTS","script":"SCRIPT_POLICY_MANDATORY_VERBATIM",)"
+    R"("supervision":"SUPERVISION_POLICY_REAL_TIME","sanctions":true,"reporting_like_staff":true,)"
+    R"("may_refuse_work":false,"substitution_allowed":false,"pay_model":"PAY_MODEL_PER_HOUR"})";
+
 }  // namespace callmatch::test_support
 
 #endif  // CALLMATCH_TESTS_SUPPORT_SCENARIO_H_
