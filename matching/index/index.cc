@@ -640,6 +640,8 @@ void MatchingIndex::Load(const Dataset& dataset) {
   key_names_.clear();
   key_id_.clear();
   segment_id_.clear();
+  changed_.clear();
+  ForgetAnswers();
   // Companies first: a campaign needs its company.
   for (const auto& [name, company] : dataset.companies()) (void)catalog_.Upsert(company);
   for (const auto& [name, campaign] : dataset.campaigns()) (void)catalog_.Upsert(campaign);
@@ -659,6 +661,7 @@ absl::Status MatchingIndex::Upsert(const v1::Company& company) {
   keys.push_back(absl::StrCat(
       "n:", CompanyNumber(company.location().country_code(), company.registration().number())));
   RecompileDependents(keys);
+  ForgetAnswers();  // a company change can move any campaign's answer
   return absl::OkStatus();
 }
 
@@ -667,6 +670,7 @@ absl::Status MatchingIndex::Upsert(const v1::Campaign& campaign) {
   absl::MutexLock lock(&mu_);
   if (absl::Status s = catalog_.Upsert(campaign); !s.ok()) return s;
   RecompileDependents({absl::StrCat("k:", campaign.name())});
+  ForgetAnswers();  // its own answers, and the others' through the missions held on it
   return absl::OkStatus();
 }
 
@@ -674,6 +678,18 @@ void MatchingIndex::PutTeleoperator(const TeleoperatorData& teleoperator) {
   absl::MutexLock turn(&turnstile_);
   absl::MutexLock lock(&mu_);
   PutLocked(teleoperator);
+  NoteChange(teleoperator.profile.name());
+}
+
+void MatchingIndex::NoteChange(const std::string& teleoperator) {
+  changed_.push_back(teleoperator);
+  ++changes_;
+  if (changed_.size() > kRememberedChanges) changed_.pop_front();
+}
+
+void MatchingIndex::ForgetAnswers() {
+  absl::MutexLock lock(&answers_mu_);
+  answers_.clear();
 }
 
 bool MatchingIndex::RemoveTeleoperator(absl::string_view name) {
@@ -686,6 +702,7 @@ bool MatchingIndex::RemoveTeleoperator(absl::string_view name) {
   slots_[id].reset();
   free_slots_.push_back(id);
   slot_of_.erase(it);
+  NoteChange(std::string(name));
   return true;
 }
 
@@ -732,6 +749,144 @@ Bitmap MatchingIndex::Candidates(const CampaignContext& c) const {
   return candidates;
 }
 
+MatchingIndex::BoundInputs MatchingIndex::MakeBoundInputs(const CampaignContext& c,
+                                                          const v1::MatchingPolicy& policy) const {
+  BoundInputs in;
+  in.cap = policy.max_weekly_minutes();
+  // The public components from the dense fields and the bitmaps (the formulas of ranking.cc).
+  // skill_fit's skills, the campaign's and its kind's: those from 0 to 63 as a mask, the others'
+  // bitmaps.
+  {
+    for (int skill : c.campaign->skills()) {
+      if (skill != v1::SKILL_UNSPECIFIED) in.skills.push_back(skill);
+    }
+    switch (c.campaign->kind()) {
+      case v1::CAMPAIGN_KIND_COLD_CALLING:
+        in.skills.push_back(v1::SKILL_COLD_CALLING);
+        break;
+      case v1::CAMPAIGN_KIND_APPOINTMENT_SETTING:
+        in.skills.push_back(v1::SKILL_APPOINTMENT_SETTING);
+        break;
+      case v1::CAMPAIGN_KIND_LEAD_QUALIFICATION:
+        in.skills.push_back(v1::SKILL_LEAD_QUALIFICATION);
+        break;
+      default:
+        break;
+    }
+    SortUnique(in.skills);
+    in.relevant_count = static_cast<int64_t>(in.skills.size());
+    for (int skill : in.skills) {
+      if (skill >= 0 && skill < 64) {
+        in.relevant_mask |= uint64_t{1} << skill;
+      } else if (auto it = skill_.find(skill); it != skill_.end()) {
+        in.relevant.push_back(&it->second);
+      }
+    }
+  }
+  // The campaign's languages, interned (0: nobody lists it).
+  for (const v1::LanguageLevel& l : c.campaign->languages()) {
+    in.language_names.push_back(absl::AsciiStrToLower(l.language()));
+    auto it = language_id_.find(in.language_names.back());
+    in.language_ids.push_back(it == language_id_.end() ? 0 : it->second);
+  }
+  // sector_fit of each interned code for each campaign segment.
+  const auto& segments = c.campaign->segments();
+  in.sector_fit.resize(segments.size());
+  for (int i = 0; i < segments.size(); ++i) {
+    const std::string campaign_code = NormalizeSegment(segments[i]);
+    const std::vector<std::string> campaign_path = SegmentPath(campaign_code);
+    const int64_t level_c = static_cast<int64_t>(campaign_path.size());
+    in.sector_fit[i].resize(segment_codes_.size(), 0);
+    for (size_t e = 0; e < segment_codes_.size(); ++e) {
+      const SegmentCode& code = segment_codes_[e];
+      if (campaign_code.empty() || code.normalized.empty()) continue;
+      const int64_t level_e = static_cast<int64_t>(code.path.size());
+      if (level_c == 0 || level_e == 0) {
+        if (campaign_code == code.normalized) in.sector_fit[i][e] = kFixedPointOne;
+        continue;
+      }
+      if (!std::equal(campaign_path.begin(), campaign_path.begin() + std::min(level_c, level_e),
+                      code.path.begin())) {
+        continue;
+      }
+      in.sector_fit[i][e] = kFixedPointOne * std::min(level_c, level_e) / level_c;
+    }
+  }
+  in.remaining_first = DayNumber(c.remaining.first);
+  in.remaining_last = DayNumber(c.remaining.last);
+  in.fairness_since = DayNumber(c.as_of - policy.fairness_window_days());
+  return in;
+}
+
+int64_t MatchingIndex::BoundOf(const BoundInputs& in, const CampaignContext& c,
+                               const v1::MatchingPolicy& policy, uint32_t id) const {
+  const int64_t cap = in.cap;
+  const int64_t prior_observations = policy.quality_prior_observations();
+  const int64_t prior = policy.quality_prior_permille();
+  const Hot& h = hot_[id];
+  int64_t skill = kFixedPointOne;
+  if (in.relevant_count > 0) {
+    int64_t held = std::popcount(h.skills & in.relevant_mask);
+    for (const Bitmap* b : in.relevant) held += b->Test(id);
+    skill = held * kFixedPointOne / in.relevant_count;
+  }
+  int64_t sector = 0;
+  if (!in.sector_fit.empty()) {
+    const uint32_t* codes = h.sectors;
+    size_t n = h.sector_count;
+    if (n > Hot::kInlineSectors) {
+      codes = slots_[id]->sectors.data();
+      n = slots_[id]->sectors.size();
+    }
+    for (const std::vector<int64_t>& fit : in.sector_fit) {
+      int64_t best = 0;
+      for (size_t e = 0; e < n; ++e) best = std::max(best, fit[codes[e]]);
+      sector += best;
+    }
+    sector /= static_cast<int64_t>(in.sector_fit.size());
+  }
+  int64_t language = 0;
+  if (!in.language_names.empty()) {
+    if (h.unusual_language) {
+      for (const std::string& l : in.language_names) {
+        for (const auto& [name, level] : slots_[id]->languages) {
+          if (name == l) language += kFixedPointOne * level / kMaxLevel;
+        }
+      }
+    } else {
+      for (uint8_t l : in.language_ids) {
+        for (int i = 0; i < h.language_count; ++i) {
+          if (h.language_ids[i] == l) language += kFixedPointOne * h.language_levels[i] / kMaxLevel;
+        }
+      }
+    }
+    language /= static_cast<int64_t>(in.language_names.size());
+  }
+  int64_t load = c.week_minutes;
+  if (h.has_loads) {
+    for (const SlackLoad& j : loads_[id]) {
+      if (j.first > in.remaining_last || j.last < in.remaining_first) continue;
+      if (j.campaign != nullptr && j.campaign->name() == c.campaign->name()) continue;
+      load += j.minutes;
+    }
+  }
+  const int64_t slack = std::clamp<int64_t>(cap - load, 0, cap) * kFixedPointOne / cap;
+  const int64_t denominator = h.appointments_set + prior_observations;
+  const int64_t quality =
+      denominator <= 0
+          ? prior
+          : (kFixedPointOne * h.appointments_validated + prior_observations * prior) / denominator;
+  int64_t recent = 0;
+  if (h.has_assignments) {
+    for (int32_t first : assignment_starts_[id]) recent += first >= in.fairness_since;
+  }
+  const int64_t fairness = kFixedPointOne / (1 + recent);
+  const int64_t sum = skill * policy.weight_skill_fit() + sector * policy.weight_sector_fit() +
+                      language * policy.weight_language() + slack * policy.weight_slack() +
+                      quality * policy.weight_quality() + fairness * policy.weight_fairness();
+  return FloorDiv(sum, kFixedPointOne);
+}
+
 absl::StatusOr<MatchResult> MatchingIndex::Match(absl::string_view campaign_name,
                                                  const v1::MatchingPolicy& policy,
                                                  absl::CivilDay today,
@@ -741,7 +896,87 @@ absl::StatusOr<MatchResult> MatchingIndex::Match(absl::string_view campaign_name
   absl::ReaderMutexLock lock(&mu_);
   absl::StatusOr<CampaignContext> context = Context(campaign_name, policy, today);
   if (!context.ok()) return context.status();
-  const CampaignContext& c = *context;
+  if (!options.reuse || options.exact_count) return Search(*context, policy, options);
+  const std::string key = absl::StrCat(campaign_name, "\n", options.top_k, "\n", DayNumber(today));
+  std::string policy_bytes = policy.SerializeAsString();
+  if (std::optional<MatchResult> reused = Reuse(key, policy_bytes, *context, policy, options.top_k);
+      reused.has_value()) {
+    return *std::move(reused);
+  }
+  MatchResult result = Search(*context, policy, options);
+  Remember(key, std::move(policy_bytes), result);
+  return result;
+}
+
+std::optional<MatchResult> MatchingIndex::Reuse(const std::string& key,
+                                                const std::string& policy_bytes,
+                                                const CampaignContext& c,
+                                                const v1::MatchingPolicy& policy, int top_k) const {
+  MatchResult answer;
+  uint64_t at = 0;
+  {
+    absl::MutexLock lock(&answers_mu_);
+    auto it = answers_.find(key);
+    if (it == answers_.end() || it->second.policy != policy_bytes) return std::nullopt;
+    answer = it->second.result;
+    at = it->second.at;
+  }
+  if (at < changes_ - changed_.size()) return std::nullopt;  // changes forgotten since
+  answer.reused = true;
+  answer.time_rules_evaluated = 0;
+  if (at == changes_) return answer;
+  // The answer stands if no teleoperator changed since is in it and none can enter it now: its
+  // score bound cannot, or its verdict and exact score (the reference's, verdict.h) do not.
+  absl::flat_hash_set<absl::string_view> in_top;
+  for (const v1::Match& m : answer.top) in_top.insert(m.teleoperator());
+  auto enters = [&](int64_t score, absl::string_view name) {
+    if (top_k == 0) return false;
+    if (answer.top.size() < static_cast<size_t>(top_k)) return true;
+    const v1::Match& last = answer.top.back();
+    return score != last.score() ? score > last.score() : name < last.teleoperator();
+  };
+  std::optional<BoundInputs> inputs;  // made when first needed
+  ExpansionCache expansions;
+  absl::flat_hash_set<absl::string_view> checked;
+  const uint64_t first_remembered = changes_ - changed_.size();
+  for (uint64_t n = at; n < changes_; ++n) {
+    const std::string& name = changed_[n - first_remembered];
+    if (!checked.insert(name).second) continue;
+    if (in_top.contains(name)) return std::nullopt;
+    auto slot = slot_of_.find(name);
+    if (slot == slot_of_.end()) continue;  // removed, and it was not in the top
+    if (!inputs.has_value()) inputs = MakeBoundInputs(c, policy);
+    if (!enters(BoundOf(*inputs, c, policy, slot->second), name)) continue;
+    TeleoperatorData data;
+    const TeleoperatorFacts facts = SlotFacts(slot->second, data);
+    ++answer.time_rules_evaluated;
+    if (!IsEligible(c, facts, policy)) continue;
+    const WorkWeek work = MakeWorkWeek(c, facts, &expansions);
+    if (enters(TotalScore(ScoreComponents(RuleInput{c, facts, work, policy})), name)) {
+      return std::nullopt;
+    }
+  }
+  // Valid up to now. Readers hold mu_ shared, so changes_ cannot move while they run and any
+  // answer remembered meanwhile is at changes_: an entry still at `at` is the one checked.
+  absl::MutexLock lock(&answers_mu_);
+  if (auto it = answers_.find(key); it != answers_.end() && it->second.at == at) {
+    it->second.at = changes_;
+  }
+  return answer;
+}
+
+void MatchingIndex::Remember(const std::string& key, std::string policy_bytes,
+                             const MatchResult& result) const {
+  absl::MutexLock lock(&answers_mu_);
+  if (answers_.size() >= kRememberedAnswers && !answers_.contains(key)) answers_.clear();
+  Answer& answer = answers_[key];
+  answer.policy = std::move(policy_bytes);
+  answer.result = result;
+  answer.at = changes_;
+}
+
+MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPolicy& policy,
+                                  const MatchOptions& options) const {
   MatchResult result;
   result.as_of = c.as_of;
 
@@ -858,144 +1093,15 @@ absl::StatusOr<MatchResult> MatchingIndex::Match(absl::string_view campaign_name
   // rules in descending order of that bound and stop when the k-th score is strictly above the next
   // bound (ties rank by name, so an equal bound may still enter).
   if (options.top_k == 0) return result;
-  const int64_t cap = policy.max_weekly_minutes();
-  // The public components from the dense fields and the bitmaps (the formulas of ranking.cc).
-  // skill_fit's skills, the campaign's and its kind's: those from 0 to 63 as a mask, the others'
-  // bitmaps.
-  uint64_t relevant_mask = 0;
-  std::vector<const Bitmap*> relevant;
-  int64_t relevant_count = 0;
-  std::vector<int> skills;
-  {
-    for (int skill : c.campaign->skills()) {
-      if (skill != v1::SKILL_UNSPECIFIED) skills.push_back(skill);
-    }
-    switch (c.campaign->kind()) {
-      case v1::CAMPAIGN_KIND_COLD_CALLING:
-        skills.push_back(v1::SKILL_COLD_CALLING);
-        break;
-      case v1::CAMPAIGN_KIND_APPOINTMENT_SETTING:
-        skills.push_back(v1::SKILL_APPOINTMENT_SETTING);
-        break;
-      case v1::CAMPAIGN_KIND_LEAD_QUALIFICATION:
-        skills.push_back(v1::SKILL_LEAD_QUALIFICATION);
-        break;
-      default:
-        break;
-    }
-    SortUnique(skills);
-    relevant_count = static_cast<int64_t>(skills.size());
-    for (int skill : skills) {
-      if (skill >= 0 && skill < 64) {
-        relevant_mask |= uint64_t{1} << skill;
-      } else if (auto it = skill_.find(skill); it != skill_.end()) {
-        relevant.push_back(&it->second);
-      }
-    }
-  }
-  // The campaign's languages, interned (0: nobody lists it).
-  std::vector<uint8_t> language_ids;
-  std::vector<std::string> language_names;
-  for (const v1::LanguageLevel& l : c.campaign->languages()) {
-    language_names.push_back(absl::AsciiStrToLower(l.language()));
-    auto it = language_id_.find(language_names.back());
-    language_ids.push_back(it == language_id_.end() ? 0 : it->second);
-  }
-  // sector_fit of each interned code for each campaign segment.
-  const auto& segments = c.campaign->segments();
-  std::vector<std::vector<int64_t>> sector_fit(segments.size());
-  for (int i = 0; i < segments.size(); ++i) {
-    const std::string campaign_code = NormalizeSegment(segments[i]);
-    const std::vector<std::string> campaign_path = SegmentPath(campaign_code);
-    const int64_t level_c = static_cast<int64_t>(campaign_path.size());
-    sector_fit[i].resize(segment_codes_.size(), 0);
-    for (size_t e = 0; e < segment_codes_.size(); ++e) {
-      const SegmentCode& code = segment_codes_[e];
-      if (campaign_code.empty() || code.normalized.empty()) continue;
-      const int64_t level_e = static_cast<int64_t>(code.path.size());
-      if (level_c == 0 || level_e == 0) {
-        if (campaign_code == code.normalized) sector_fit[i][e] = kFixedPointOne;
-        continue;
-      }
-      if (!std::equal(campaign_path.begin(), campaign_path.begin() + std::min(level_c, level_e),
-                      code.path.begin())) {
-        continue;
-      }
-      sector_fit[i][e] = kFixedPointOne * std::min(level_c, level_e) / level_c;
-    }
-  }
-  const int32_t remaining_first = DayNumber(c.remaining.first);
-  const int32_t remaining_last = DayNumber(c.remaining.last);
-  const int32_t fairness_since = DayNumber(c.as_of - policy.fairness_window_days());
+  const BoundInputs in = MakeBoundInputs(c, policy);
+  const int64_t cap = in.cap;
+  const int64_t relevant_count = in.relevant_count;
+  const std::vector<int>& skills = in.skills;
+  const std::vector<std::string>& language_names = in.language_names;
+  const std::vector<std::vector<int64_t>>& sector_fit = in.sector_fit;
   const int64_t prior_observations = policy.quality_prior_observations();
   const int64_t prior = policy.quality_prior_permille();
-  // The score bound of a candidate (the formulas of ranking.cc, slack at its best).
-  auto bound_of = [&](uint32_t id) {
-    const Hot& h = hot_[id];
-    int64_t skill = kFixedPointOne;
-    if (relevant_count > 0) {
-      int64_t held = std::popcount(h.skills & relevant_mask);
-      for (const Bitmap* b : relevant) held += b->Test(id);
-      skill = held * kFixedPointOne / relevant_count;
-    }
-    int64_t sector = 0;
-    if (!sector_fit.empty()) {
-      const uint32_t* codes = h.sectors;
-      size_t n = h.sector_count;
-      if (n > Hot::kInlineSectors) {
-        codes = slots_[id]->sectors.data();
-        n = slots_[id]->sectors.size();
-      }
-      for (const std::vector<int64_t>& fit : sector_fit) {
-        int64_t best = 0;
-        for (size_t e = 0; e < n; ++e) best = std::max(best, fit[codes[e]]);
-        sector += best;
-      }
-      sector /= static_cast<int64_t>(sector_fit.size());
-    }
-    int64_t language = 0;
-    if (!language_names.empty()) {
-      if (h.unusual_language) {
-        for (const std::string& l : language_names) {
-          for (const auto& [name, level] : slots_[id]->languages) {
-            if (name == l) language += kFixedPointOne * level / kMaxLevel;
-          }
-        }
-      } else {
-        for (uint8_t l : language_ids) {
-          for (int i = 0; i < h.language_count; ++i) {
-            if (h.language_ids[i] == l)
-              language += kFixedPointOne * h.language_levels[i] / kMaxLevel;
-          }
-        }
-      }
-      language /= static_cast<int64_t>(language_names.size());
-    }
-    int64_t load = c.week_minutes;
-    if (h.has_loads) {
-      for (const SlackLoad& j : loads_[id]) {
-        if (j.first > remaining_last || j.last < remaining_first) continue;
-        if (j.campaign != nullptr && j.campaign->name() == c.campaign->name()) continue;
-        load += j.minutes;
-      }
-    }
-    const int64_t slack = std::clamp<int64_t>(cap - load, 0, cap) * kFixedPointOne / cap;
-    const int64_t denominator = h.appointments_set + prior_observations;
-    const int64_t quality =
-        denominator <= 0
-            ? prior
-            : (kFixedPointOne * h.appointments_validated + prior_observations * prior) /
-                  denominator;
-    int64_t recent = 0;
-    if (h.has_assignments) {
-      for (int32_t first : assignment_starts_[id]) recent += first >= fairness_since;
-    }
-    const int64_t fairness = kFixedPointOne / (1 + recent);
-    const int64_t sum = skill * policy.weight_skill_fit() + sector * policy.weight_sector_fit() +
-                        language * policy.weight_language() + slack * policy.weight_slack() +
-                        quality * policy.weight_quality() + fairness * policy.weight_fairness();
-    return FloorDiv(sum, kFixedPointOne);
-  };
+  auto bound_of = [&](uint32_t id) { return BoundOf(in, c, policy, id); };
   struct Bound {
     int64_t bound;
     uint32_t id;

@@ -22,6 +22,9 @@
 // evaluates the time rules in that order until the k-th score beats the next bound; with many
 // survivors, by cells of candidates whose bound holds for the whole cell (docs/matching.md).
 //
+// With MatchOptions::reuse, a pruned query gives its last answer again when no teleoperator
+// changed since can alter it (docs/matching.md, "Reused answers").
+//
 // Updates are in place: PutTeleoperator recompiles one slot (its bitmaps bits, its exclusion-set
 // entries, its records); a company or campaign upsert recompiles the slots whose facts read it.
 //
@@ -34,7 +37,9 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -64,6 +69,10 @@ struct MatchOptions {
   // index.h); with fewer, one pass over all of them is cheaper. Tests set 0 to take the cells on
   // every campaign.
   int64_t cells_above = 4096;
+  // Pruned only (an exact count is always computed): answer with the last answer to the same
+  // query (campaign, policy, day, top_k) when none of the changes applied since can alter it
+  // (docs/matching.md, "Reused answers"). The same answer either way.
+  bool reuse = false;
 };
 
 struct MatchResult {
@@ -77,6 +86,9 @@ struct MatchResult {
   // How many candidates the time rules (the expensive part) ran on: every survivor of the
   // bitmaps with the exact count, far fewer when pruned.
   int64_t time_rules_evaluated = 0;
+  // MatchOptions::reuse: an earlier answer, checked against the changes since (the time rules
+  // then ran on the changed teleoperators that could have entered it only).
+  bool reused = false;
 };
 
 struct IndexStats {
@@ -168,6 +180,24 @@ class MatchingIndex {
   static constexpr int kBuckets = kUnboundedBucket + 1;
   static int QualityBucket(const Hot& hot);
 
+  // What a campaign's score bound reads (the formulas of ranking.cc, slack at its best), made
+  // once per query: skill_fit's skills (the campaign's and its kind's; those from 0 to 63 as a
+  // mask, the others' bitmaps), the languages interned (id 0: nobody lists it), each interned
+  // sector code's fit for each campaign segment, and the days the loads and fairness read.
+  struct BoundInputs {
+    int64_t cap = 0;
+    std::vector<int> skills;
+    uint64_t relevant_mask = 0;
+    std::vector<const Bitmap*> relevant;
+    int64_t relevant_count = 0;
+    std::vector<uint8_t> language_ids;
+    std::vector<std::string> language_names;
+    std::vector<std::vector<int64_t>> sector_fit;
+    int32_t remaining_first = 0;
+    int32_t remaining_last = 0;
+    int32_t fairness_since = 0;
+  };
+
   // Writer helpers, under mu_ exclusively.
   // Enters a slot whose data and facts are set in the bitmaps and sets.
   void Compile(uint32_t slot, const TeleoperatorData& data, const TeleoperatorFacts& facts)
@@ -175,12 +205,32 @@ class MatchingIndex {
   void Uncompile(uint32_t slot) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void RecompileDependents(const std::vector<std::string>& keys) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void PutLocked(const TeleoperatorData& teleoperator) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void NoteChange(const std::string& teleoperator) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void ForgetAnswers() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Reader helpers, under mu_ shared.
+  // The top k (and the count) for a campaign, computed.
+  MatchResult Search(const CampaignContext& context, const v1::MatchingPolicy& policy,
+                     const MatchOptions& options) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // The remembered answer to `key`, if it is still the answer (MatchOptions::reuse).
+  std::optional<MatchResult> Reuse(const std::string& key, const std::string& policy_bytes,
+                                   const CampaignContext& context, const v1::MatchingPolicy& policy,
+                                   int top_k) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  void Remember(const std::string& key, std::string policy_bytes, const MatchResult& result) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
   absl::StatusOr<CampaignContext> Context(absl::string_view campaign,
                                           const v1::MatchingPolicy& policy,
                                           absl::CivilDay today) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   Bitmap Candidates(const CampaignContext& context) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  BoundInputs MakeBoundInputs(const CampaignContext& context,
+                              const v1::MatchingPolicy& policy) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // An upper bound of slot `id`'s score for the campaign if it is eligible: every component as
+  // ranking.cc computes it, but slack at what the loads that surely count leave of the cap and no
+  // dependence penalty.
+  int64_t BoundOf(const BoundInputs& inputs, const CampaignContext& context,
+                  const v1::MatchingPolicy& policy, uint32_t id) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
   uint32_t InternSegment(const std::string& code) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   uint32_t InternKey(const std::string& key) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // A slot's facts, made again from its records into `data` (which they point into) and the
@@ -253,6 +303,22 @@ class MatchingIndex {
   // Dependencies: "n:<registration number>", "c:<company name>", "k:<campaign name>" -> slots whose
   // facts read that company or campaign.
   absl::flat_hash_map<std::string, absl::flat_hash_set<uint32_t>> dependents_ ABSL_GUARDED_BY(mu_);
+
+  // Reused answers (MatchOptions::reuse). changes_ counts the teleoperator changes (puts and
+  // removals) applied; changed_ names the last kRememberedChanges of them, oldest first. A
+  // remembered answer is valid after change `at`; a company or campaign change forgets them all.
+  static constexpr size_t kRememberedChanges = 1 << 16;
+  static constexpr size_t kRememberedAnswers = 4096;  // more: start again from none
+  uint64_t changes_ ABSL_GUARDED_BY(mu_) = 0;
+  std::deque<std::string> changed_ ABSL_GUARDED_BY(mu_);
+  struct Answer {
+    std::string policy;  // serialized
+    MatchResult result;
+    uint64_t at = 0;
+  };
+  // Readers remember and refresh answers under mu_ shared, so they have their own lock.
+  mutable absl::Mutex answers_mu_ ABSL_ACQUIRED_AFTER(mu_);
+  mutable absl::flat_hash_map<std::string, Answer> answers_ ABSL_GUARDED_BY(answers_mu_);
 };
 
 }  // namespace callmatch::matching

@@ -481,5 +481,60 @@ TEST(MatchingIndexDifferentialTest, SameAnswersAsTheReferenceBeforeAndAfterUpdat
   }
 }
 
+// Reused answers (MatchOptions::reuse): after each random update (the differential test's mix,
+// company and campaign changes included), a reused answer is the answer computed afresh. Both
+// outcomes of the check must occur: answers kept across changes, and answers a change altered.
+TEST(MatchingIndexReuseTest, ReusedAnswersAreTheAnswersComputedAfresh) {
+  GeneratorOptions options;
+  options.seed = 2;
+  options.teleoperators = 5'000;
+  options.today = kToday;
+  absl::StatusOr<Dataset> generated = GenerateDataset(options);
+  ASSERT_TRUE(generated.ok()) << generated.status();
+  Dataset& dataset = *generated;
+  MatchingIndex index;
+  index.Load(dataset);
+  const v1::MatchingPolicy policy = DefaultPolicy();
+  const std::vector<std::string> open = OpenCampaigns(dataset);
+  const MatchOptions fresh{.top_k = kTopK, .exact_count = false};
+  MatchOptions reuse = fresh;
+  reuse.reuse = true;
+  for (const std::string& name : open) {
+    absl::StatusOr<MatchResult> first = index.Match(name, policy, kToday, reuse);
+    ASSERT_TRUE(first.ok()) << first.status();
+    EXPECT_FALSE(first->reused) << name;
+    absl::StatusOr<MatchResult> again = index.Match(name, policy, kToday, reuse);
+    ASSERT_TRUE(again.ok()) << again.status();
+    EXPECT_TRUE(again->reused) << name;
+  }
+
+  Updater updater(dataset, index, /*seed=*/11);
+  std::mt19937_64 rng(5);
+  int kept = 0;
+  int recomputed = 0;
+  for (int i = 0; i < 600; ++i) {
+    updater.Apply(i);
+    if (HasFatalFailure()) return;
+    for (int j = 0; j < 8; ++j) {
+      const std::string& name = open[rng() % open.size()];
+      absl::StatusOr<MatchResult> reused = index.Match(name, policy, kToday, reuse);
+      absl::StatusOr<MatchResult> computed = index.Match(name, policy, kToday, fresh);
+      ASSERT_TRUE(reused.ok()) << reused.status();
+      ASSERT_TRUE(computed.ok()) << computed.status();
+      ASSERT_FALSE(computed->reused);
+      ++(reused->reused ? kept : recomputed);
+      ASSERT_EQ(reused->top.size(), computed->top.size()) << name << " after update " << i;
+      for (size_t r = 0; r < computed->top.size(); ++r) {
+        ASSERT_TRUE(MessageDifferencer::Equals(reused->top[r], computed->top[r]))
+            << name << " after update " << i << ", rank " << r + 1 << ": "
+            << reused->top[r].ShortDebugString() << " vs " << computed->top[r].ShortDebugString();
+      }
+    }
+  }
+  std::printf("answers kept across changes: %d, computed again: %d\n", kept, recomputed);
+  EXPECT_GT(kept, 0);
+  EXPECT_GT(recomputed, 0);
+}
+
 }  // namespace
 }  // namespace callmatch::matching

@@ -54,9 +54,11 @@ grpc::ServerUnaryReactor* MatchingServiceImpl::MatchCampaign(
     }
     const int top_k = request->top_k() == 0 ? kDefaultTopK : request->top_k();
     if (absl::Status s = RequireLoaded(*materializer_); !s.ok()) return s;
-    // Only operators see the eligible count: a client's query skips it and lets the index prune
-    // by score bounds (the same top k either way).
-    const matching::MatchOptions options{.top_k = top_k, .exact_count = call.is_operator()};
+    // Only operators see the eligible count: a client's query skips it, which lets the index
+    // prune by score bounds and give again its last answer when no change since can alter it
+    // (the same top k either way; docs/matching.md, "Reused answers").
+    const matching::MatchOptions options{
+        .top_k = top_k, .exact_count = call.is_operator(), .reuse = true};
     absl::StatusOr<matching::MatchResult> result =
         materializer_->index().Match(request->campaign(), policy_, today_(), options);
     if (!result.ok()) return result.status();
