@@ -720,33 +720,60 @@ absl::StatusOr<CampaignContext> MatchingIndex::Context(absl::string_view campaig
   return MakeCampaignContext(catalog_, *campaign, today);
 }
 
-Bitmap MatchingIndex::Candidates(const CampaignContext& c) const {
-  Bitmap candidates = live_;
-  const Bitmap empty;
+MatchingIndex::CandidateFilter MatchingIndex::Filter(const CampaignContext& c) const {
+  CandidateFilter filter;
+  filter.every.push_back(&live_);
   // Rule 8: each language at its level (a level past NATIVE is checked exactly afterwards).
   for (const v1::LanguageLevel& need : c.campaign->languages()) {
     auto it = language_.find(absl::AsciiStrToLower(need.language()));
-    if (it == language_.end()) return empty;
-    candidates.AndWith(it->second[std::clamp<int>(need.level(), 0, kMaxLevel)]);
+    if (it == language_.end()) {
+      filter.nobody = true;
+      return filter;
+    }
+    filter.every.push_back(&it->second[std::clamp<int>(need.level(), 0, kMaxLevel)]);
   }
   // Rule 9.
   for (int skill : c.campaign->skills()) {
     if (skill == v1::SKILL_UNSPECIFIED) continue;
     auto it = skill_.find(skill);
-    if (it == skill_.end()) return empty;
-    candidates.AndWith(it->second);
+    if (it == skill_.end()) {
+      filter.nobody = true;
+      return filter;
+    }
+    filter.every.push_back(&it->second);
   }
   // Rule 10.
-  if (!c.countries.empty()) {
-    Bitmap accepted;
-    for (const std::string& country : c.countries) {
-      if (auto it = country_.find(country); it != country_.end()) accepted.OrWith(it->second);
-    }
-    candidates.AndWith(accepted);
+  filter.any_needed = !c.countries.empty();
+  for (const std::string& country : c.countries) {
+    if (auto it = country_.find(country); it != country_.end()) filter.any.push_back(&it->second);
   }
   // Rule 11 but the age.
-  candidates.AndWith(registered_);
+  filter.every.push_back(&registered_);
+  return filter;
+}
+
+Bitmap MatchingIndex::Candidates(const CandidateFilter& filter) const {
+  if (filter.nobody) return Bitmap();
+  Bitmap candidates = *filter.every.front();
+  for (size_t i = 1; i < filter.every.size(); ++i) candidates.AndWith(*filter.every[i]);
+  if (filter.any_needed) {
+    Bitmap accepted;
+    for (const Bitmap* b : filter.any) accepted.OrWith(*b);
+    candidates.AndWith(accepted);
+  }
   return candidates;
+}
+
+bool MatchingIndex::Admits(const CandidateFilter& filter, uint32_t id) const {
+  if (filter.nobody) return false;
+  for (const Bitmap* b : filter.every) {
+    if (!b->Test(id)) return false;
+  }
+  if (!filter.any_needed) return true;
+  for (const Bitmap* b : filter.any) {
+    if (b->Test(id)) return true;
+  }
+  return false;
 }
 
 MatchingIndex::BoundInputs MatchingIndex::MakeBoundInputs(const CampaignContext& c,
@@ -887,6 +914,33 @@ int64_t MatchingIndex::BoundOf(const BoundInputs& in, const CampaignContext& c,
   return FloorDiv(sum, kFixedPointOne);
 }
 
+namespace {
+
+// What a client is shown of a match: the rank and the public-profile components, no total.
+v1::Match PublicView(const v1::Match& match) {
+  v1::Match view;
+  view.set_teleoperator(match.teleoperator());
+  view.set_rank(match.rank());
+  for (const v1::ScoreComponent& component : match.components()) {
+    if (component.public_profile()) *view.add_components() = component;
+  }
+  return view;
+}
+
+bool SameComponents(const std::vector<v1::ScoreComponent>& a, const v1::Match& b) {
+  if (static_cast<int>(a.size()) != b.components_size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    const v1::ScoreComponent& y = b.components(static_cast<int>(i));
+    if (a[i].name() != y.name() || a[i].value() != y.value() || a[i].weight() != y.weight() ||
+        a[i].public_profile() != y.public_profile()) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 absl::StatusOr<MatchResult> MatchingIndex::Match(absl::string_view campaign_name,
                                                  const v1::MatchingPolicy& policy,
                                                  absl::CivilDay today,
@@ -896,64 +950,104 @@ absl::StatusOr<MatchResult> MatchingIndex::Match(absl::string_view campaign_name
   absl::ReaderMutexLock lock(&mu_);
   absl::StatusOr<CampaignContext> context = Context(campaign_name, policy, today);
   if (!context.ok()) return context.status();
-  if (!options.reuse || options.exact_count) return Search(*context, policy, options);
+  if (!options.reuse || options.exact_count) {
+    MatchResult result = Search(*context, policy, options);
+    if (options.public_view) {
+      for (v1::Match& match : result.top) match = PublicView(match);
+    }
+    return result;
+  }
   const std::string key = absl::StrCat(campaign_name, "\n", options.top_k, "\n", DayNumber(today));
   std::string policy_bytes = policy.SerializeAsString();
-  if (std::optional<MatchResult> reused = Reuse(key, policy_bytes, *context, policy, options.top_k);
-      reused.has_value()) {
-    return *std::move(reused);
+  int64_t evaluated = 0;
+  std::shared_ptr<const Answer> answer =
+      Reuse(key, policy_bytes, *context, policy, options.top_k, evaluated);
+  const bool reused = answer != nullptr;
+  (reused ? answers_reused_ : answers_computed_).fetch_add(1, std::memory_order_relaxed);
+  if (!reused) {
+    answer = std::make_shared<const Answer>(Search(*context, policy, options));
+    Remember(key, std::move(policy_bytes), answer);
+    evaluated = answer->result.time_rules_evaluated;
   }
-  MatchResult result = Search(*context, policy, options);
-  Remember(key, std::move(policy_bytes), result);
+  // A copy: the remembered answer is shared with the queries that reuse it.
+  MatchResult result;
+  result.as_of = answer->result.as_of;
+  result.time_rules_evaluated = evaluated;
+  result.reused = reused;
+  result.top.reserve(answer->result.top.size());
+  for (const v1::Match& match : answer->result.top) {
+    result.top.push_back(options.public_view ? PublicView(match) : match);
+  }
   return result;
 }
 
-std::optional<MatchResult> MatchingIndex::Reuse(const std::string& key,
-                                                const std::string& policy_bytes,
-                                                const CampaignContext& c,
-                                                const v1::MatchingPolicy& policy, int top_k) const {
-  MatchResult answer;
+MatchingIndex::Answer::Answer(MatchResult computed) : result(std::move(computed)) {
+  member.reserve(result.top.size());
+  for (const v1::Match& m : result.top) member[m.teleoperator()] = &m;
+}
+
+std::shared_ptr<const MatchingIndex::Answer> MatchingIndex::Reuse(
+    const std::string& key, const std::string& policy_bytes, const CampaignContext& c,
+    const v1::MatchingPolicy& policy, int top_k, int64_t& evaluated) const {
+  std::shared_ptr<const Answer> answer;
   uint64_t at = 0;
   {
     absl::MutexLock lock(&answers_mu_);
     auto it = answers_.find(key);
-    if (it == answers_.end() || it->second.policy != policy_bytes) return std::nullopt;
-    answer = it->second.result;
+    if (it == answers_.end() || it->second.policy != policy_bytes) return nullptr;
+    answer = it->second.answer;
     at = it->second.at;
   }
-  if (at < changes_ - changed_.size()) return std::nullopt;  // changes forgotten since
-  answer.reused = true;
-  answer.time_rules_evaluated = 0;
+  if (at < changes_ - changed_.size()) return nullptr;  // changes forgotten since
   if (at == changes_) return answer;
-  // The answer stands if no teleoperator changed since is in it and none can enter it now: its
-  // score bound cannot, or its verdict and exact score (the reference's, verdict.h) do not.
-  absl::flat_hash_set<absl::string_view> in_top;
-  for (const v1::Match& m : answer.top) in_top.insert(m.teleoperator());
+  // The answer stands if every teleoperator changed since that is in it is still eligible with
+  // the same components, and none of the others can enter it now: its score bound cannot, or its
+  // verdict and exact score (the reference's, verdict.h) do not.
+  const std::vector<v1::Match>& top = answer->result.top;
   auto enters = [&](int64_t score, absl::string_view name) {
     if (top_k == 0) return false;
-    if (answer.top.size() < static_cast<size_t>(top_k)) return true;
-    const v1::Match& last = answer.top.back();
+    if (top.size() < static_cast<size_t>(top_k)) return true;
+    const v1::Match& last = top.back();
     return score != last.score() ? score > last.score() : name < last.teleoperator();
   };
-  std::optional<BoundInputs> inputs;  // made when first needed
+  // Made when first needed.
+  std::optional<CandidateFilter> filter;
+  std::optional<BoundInputs> inputs;
   ExpansionCache expansions;
-  absl::flat_hash_set<absl::string_view> checked;
   const uint64_t first_remembered = changes_ - changed_.size();
+  // A teleoperator changed twice is checked twice (as it is now, both times): cheaper than
+  // remembering which were.
   for (uint64_t n = at; n < changes_; ++n) {
     const std::string& name = changed_[n - first_remembered];
-    if (!checked.insert(name).second) continue;
-    if (in_top.contains(name)) return std::nullopt;
     auto slot = slot_of_.find(name);
-    if (slot == slot_of_.end()) continue;  // removed, and it was not in the top
-    if (!inputs.has_value()) inputs = MakeBoundInputs(c, policy);
-    if (!enters(BoundOf(*inputs, c, policy, slot->second), name)) continue;
+    auto member = answer->member.find(name);
+    const bool in_top = member != answer->member.end();
+    if (slot == slot_of_.end()) {
+      if (in_top) return nullptr;  // removed from the top
+      continue;
+    }
+    if (!in_top) {
+      if (!filter.has_value()) filter = Filter(c);
+      if (!Admits(*filter, slot->second)) continue;
+      if (!inputs.has_value()) inputs = MakeBoundInputs(c, policy);
+      if (!enters(BoundOf(*inputs, c, policy, slot->second), name)) continue;
+    }
     TeleoperatorData data;
     const TeleoperatorFacts facts = SlotFacts(slot->second, data);
-    ++answer.time_rules_evaluated;
-    if (!IsEligible(c, facts, policy)) continue;
+    ++evaluated;
+    const bool eligible = IsEligible(c, facts, policy);
+    if (in_top) {
+      if (!eligible) return nullptr;
+      const WorkWeek work = MakeWorkWeek(c, facts, &expansions);
+      if (!SameComponents(ScoreComponents(RuleInput{c, facts, work, policy}), *member->second)) {
+        return nullptr;
+      }
+      continue;  // the same match at the same rank
+    }
+    if (!eligible) continue;
     const WorkWeek work = MakeWorkWeek(c, facts, &expansions);
     if (enters(TotalScore(ScoreComponents(RuleInput{c, facts, work, policy})), name)) {
-      return std::nullopt;
+      return nullptr;
     }
   }
   // Valid up to now. Readers hold mu_ shared, so changes_ cannot move while they run and any
@@ -966,13 +1060,13 @@ std::optional<MatchResult> MatchingIndex::Reuse(const std::string& key,
 }
 
 void MatchingIndex::Remember(const std::string& key, std::string policy_bytes,
-                             const MatchResult& result) const {
+                             std::shared_ptr<const Answer> answer) const {
   absl::MutexLock lock(&answers_mu_);
   if (answers_.size() >= kRememberedAnswers && !answers_.contains(key)) answers_.clear();
-  Answer& answer = answers_[key];
-  answer.policy = std::move(policy_bytes);
-  answer.result = result;
-  answer.at = changes_;
+  Remembered& remembered = answers_[key];
+  remembered.policy = std::move(policy_bytes);
+  remembered.answer = std::move(answer);
+  remembered.at = changes_;
 }
 
 MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPolicy& policy,
@@ -980,7 +1074,7 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
   MatchResult result;
   result.as_of = c.as_of;
 
-  Bitmap candidates = Candidates(c);
+  Bitmap candidates = Candidates(Filter(c));
   // Rules 1 to 5: the slots in the campaign's exclusion sets (the suspects) are checked exactly;
   // the others hold nothing these rules could fail on. With the exact count every suspect is
   // checked now; pruned, only the ones the time rules would run on.
@@ -1358,6 +1452,8 @@ IndexStats MatchingIndex::Stats() const {
   stats.campaigns = static_cast<int64_t>(catalog_.campaigns().size());
   stats.teleoperators = static_cast<int64_t>(slot_of_.size());
   stats.contracts = contracts_;
+  stats.answers_reused = answers_reused_.load(std::memory_order_relaxed);
+  stats.answers_computed = answers_computed_.load(std::memory_order_relaxed);
   return stats;
 }
 

@@ -36,6 +36,7 @@
 #define CALLMATCH_MATCHING_INDEX_INDEX_H_
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -73,6 +74,8 @@ struct MatchOptions {
   // query (campaign, policy, day, top_k) when none of the changes applied since can alter it
   // (docs/matching.md, "Reused answers"). The same answer either way.
   bool reuse = false;
+  // The matches as a client sees them: rank and public-profile components, score 0.
+  bool public_view = false;
 };
 
 struct MatchResult {
@@ -86,8 +89,8 @@ struct MatchResult {
   // How many candidates the time rules (the expensive part) ran on: every survivor of the
   // bitmaps with the exact count, far fewer when pruned.
   int64_t time_rules_evaluated = 0;
-  // MatchOptions::reuse: an earlier answer, checked against the changes since (the time rules
-  // then ran on the changed teleoperators that could have entered it only).
+  // MatchOptions::reuse: an earlier answer, checked against the changes since (the rules then
+  // ran only on the changed teleoperators in it or that could have entered it).
   bool reused = false;
 };
 
@@ -96,6 +99,10 @@ struct IndexStats {
   int64_t campaigns = 0;
   int64_t teleoperators = 0;
   int64_t contracts = 0;
+  // Queries with MatchOptions::reuse (and no exact count): answered with a remembered answer,
+  // and computed.
+  int64_t answers_reused = 0;
+  int64_t answers_computed = 0;
 };
 
 class MatchingIndex {
@@ -211,17 +218,36 @@ class MatchingIndex {
   // The top k (and the count) for a campaign, computed.
   MatchResult Search(const CampaignContext& context, const v1::MatchingPolicy& policy,
                      const MatchOptions& options) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
-  // The remembered answer to `key`, if it is still the answer (MatchOptions::reuse).
-  std::optional<MatchResult> Reuse(const std::string& key, const std::string& policy_bytes,
-                                   const CampaignContext& context, const v1::MatchingPolicy& policy,
-                                   int top_k) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
-  void Remember(const std::string& key, std::string policy_bytes, const MatchResult& result) const
-      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // A remembered answer, with its teleoperators by name.
+  struct Answer {
+    explicit Answer(MatchResult computed);
+    MatchResult result;
+    absl::flat_hash_map<absl::string_view, const v1::Match*> member;  // into result.top
+  };
+  // The remembered answer to `key` if it is still the answer (MatchOptions::reuse), else null;
+  // `evaluated` counts the changed teleoperators the rules ran on to tell.
+  std::shared_ptr<const Answer> Reuse(const std::string& key, const std::string& policy_bytes,
+                                      const CampaignContext& context,
+                                      const v1::MatchingPolicy& policy, int top_k,
+                                      int64_t& evaluated) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  void Remember(const std::string& key, std::string policy_bytes,
+                std::shared_ptr<const Answer> answer) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   absl::StatusOr<CampaignContext> Context(absl::string_view campaign,
                                           const v1::MatchingPolicy& policy,
                                           absl::CivilDay today) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
-  Bitmap Candidates(const CampaignContext& context) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // The bitmaps a campaign's candidates are in (rules 8 to 11 but the age): each of `every`,
+  // and one of `any` when `any_needed` (rule 10's countries); none when `nobody`.
+  struct CandidateFilter {
+    bool nobody = false;
+    std::vector<const Bitmap*> every;
+    bool any_needed = false;
+    std::vector<const Bitmap*> any;
+  };
+  CandidateFilter Filter(const CampaignContext& context) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // The candidates, word by word; whether one slot is one.
+  Bitmap Candidates(const CandidateFilter& filter) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  bool Admits(const CandidateFilter& filter, uint32_t id) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   BoundInputs MakeBoundInputs(const CampaignContext& context,
                               const v1::MatchingPolicy& policy) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
@@ -311,14 +337,16 @@ class MatchingIndex {
   static constexpr size_t kRememberedAnswers = 4096;  // more: start again from none
   uint64_t changes_ ABSL_GUARDED_BY(mu_) = 0;
   std::deque<std::string> changed_ ABSL_GUARDED_BY(mu_);
-  struct Answer {
+  struct Remembered {
     std::string policy;  // serialized
-    MatchResult result;
+    std::shared_ptr<const Answer> answer;
     uint64_t at = 0;
   };
   // Readers remember and refresh answers under mu_ shared, so they have their own lock.
   mutable absl::Mutex answers_mu_ ABSL_ACQUIRED_AFTER(mu_);
-  mutable absl::flat_hash_map<std::string, Answer> answers_ ABSL_GUARDED_BY(answers_mu_);
+  mutable absl::flat_hash_map<std::string, Remembered> answers_ ABSL_GUARDED_BY(answers_mu_);
+  mutable std::atomic<int64_t> answers_reused_{0};
+  mutable std::atomic<int64_t> answers_computed_{0};
 };
 
 }  // namespace callmatch::matching

@@ -523,6 +523,25 @@ TEST(MatchingIndexReuseTest, ReusedAnswersAreTheAnswersComputedAfresh) {
       ASSERT_TRUE(computed.ok()) << computed.status();
       ASSERT_FALSE(computed->reused);
       ++(reused->reused ? kept : recomputed);
+      // A client's view of the same answer: ranks and public components, no total.
+      MatchOptions client = reuse;
+      client.public_view = true;
+      absl::StatusOr<MatchResult> shown = index.Match(name, policy, kToday, client);
+      ASSERT_TRUE(shown.ok()) << shown.status();
+      ASSERT_EQ(shown->top.size(), computed->top.size());
+      for (size_t r = 0; r < computed->top.size(); ++r) {
+        const v1::Match& full = computed->top[r];
+        EXPECT_EQ(shown->top[r].teleoperator(), full.teleoperator());
+        EXPECT_EQ(shown->top[r].rank(), full.rank());
+        EXPECT_EQ(shown->top[r].score(), 0);
+        int c = 0;
+        for (const v1::ScoreComponent& component : full.components()) {
+          if (!component.public_profile()) continue;
+          ASSERT_LT(c, shown->top[r].components_size());
+          EXPECT_TRUE(MessageDifferencer::Equals(shown->top[r].components(c++), component));
+        }
+        EXPECT_EQ(c, shown->top[r].components_size());
+      }
       ASSERT_EQ(reused->top.size(), computed->top.size()) << name << " after update " << i;
       for (size_t r = 0; r < computed->top.size(); ++r) {
         ASSERT_TRUE(MessageDifferencer::Equals(reused->top[r], computed->top[r]))
@@ -534,6 +553,12 @@ TEST(MatchingIndexReuseTest, ReusedAnswersAreTheAnswersComputedAfresh) {
   std::printf("answers kept across changes: %d, computed again: %d\n", kept, recomputed);
   EXPECT_GT(kept, 0);
   EXPECT_GT(recomputed, 0);
+  // The counters operators read count the queries with reuse only: at first, each campaign
+  // computed once and reused once; then each check's client view reuses the answer just checked.
+  const IndexStats stats = index.Stats();
+  const int64_t campaigns = static_cast<int64_t>(open.size());
+  EXPECT_EQ(stats.answers_computed, campaigns + recomputed);
+  EXPECT_EQ(stats.answers_reused, campaigns + kept + 600 * 8);
 }
 
 }  // namespace

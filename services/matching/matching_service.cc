@@ -56,26 +56,17 @@ grpc::ServerUnaryReactor* MatchingServiceImpl::MatchCampaign(
     if (absl::Status s = RequireLoaded(*materializer_); !s.ok()) return s;
     // Only operators see the eligible count: a client's query skips it, which lets the index
     // prune by score bounds and give again its last answer when no change since can alter it
-    // (the same top k either way; docs/matching.md, "Reused answers").
-    const matching::MatchOptions options{
-        .top_k = top_k, .exact_count = call.is_operator(), .reuse = true};
+    // (the same top k either way; docs/matching.md, "Reused answers"). A client sees the rank and
+    // what the public profile shows: no total, no private component.
+    const matching::MatchOptions options{.top_k = top_k,
+                                         .exact_count = call.is_operator(),
+                                         .reuse = true,
+                                         .public_view = !call.is_operator()};
     absl::StatusOr<matching::MatchResult> result =
         materializer_->index().Match(request->campaign(), policy_, today_(), options);
     if (!result.ok()) return result.status();
     *response->mutable_as_of() = matching::ToDate(result->as_of);
-    for (v1::Match& match : result->top) {
-      if (!call.is_operator()) {
-        // A client sees the rank and what the public profile shows: no total, no private figure.
-        match.set_score(0);
-        auto* components = match.mutable_components();
-        components->erase(std::remove_if(components->begin(), components->end(),
-                                         [](const v1::ScoreComponent& component) {
-                                           return !component.public_profile();
-                                         }),
-                          components->end());
-      }
-      *response->add_matches() = std::move(match);
-    }
+    for (v1::Match& match : result->top) *response->add_matches() = std::move(match);
     if (call.is_operator()) response->set_eligible_count(result->eligible_count);
     return absl::OkStatus();
   });
@@ -177,6 +168,8 @@ grpc::ServerUnaryReactor* MatchingServiceImpl::GetIndexStatus(
     response->set_campaigns(stats.campaigns);
     response->set_teleoperators(stats.teleoperators);
     response->set_contracts(stats.contracts);
+    response->set_answers_reused(stats.answers_reused);
+    response->set_answers_computed(stats.answers_computed);
     return absl::OkStatus();
   });
 }
