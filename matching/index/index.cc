@@ -690,6 +690,7 @@ void MatchingIndex::NoteChange(const std::string& teleoperator) {
 void MatchingIndex::ForgetAnswers() {
   absl::MutexLock lock(&answers_mu_);
   answers_.clear();
+  remembered_matches_ = 0;
 }
 
 bool MatchingIndex::RemoveTeleoperator(absl::string_view name) {
@@ -1062,7 +1063,16 @@ std::shared_ptr<const MatchingIndex::Answer> MatchingIndex::Reuse(
 void MatchingIndex::Remember(const std::string& key, std::string policy_bytes,
                              std::shared_ptr<const Answer> answer) const {
   absl::MutexLock lock(&answers_mu_);
-  if (answers_.size() >= kRememberedAnswers && !answers_.contains(key)) answers_.clear();
+  const size_t matches = answer->result.top.size();
+  if (auto it = answers_.find(key); it != answers_.end()) {
+    remembered_matches_ -= it->second.answer->result.top.size();
+    answers_.erase(it);
+  }
+  if (remembered_matches_ + matches > kRememberedMatches) {
+    answers_.clear();
+    remembered_matches_ = 0;
+  }
+  remembered_matches_ += matches;
   Remembered& remembered = answers_[key];
   remembered.policy = std::move(policy_bytes);
   remembered.answer = std::move(answer);

@@ -334,7 +334,9 @@ class MatchingIndex {
   // removals) applied; changed_ names the last kRememberedChanges of them, oldest first. A
   // remembered answer is valid after change `at`; a company or campaign change forgets them all.
   static constexpr size_t kRememberedChanges = 1 << 16;
-  static constexpr size_t kRememberedAnswers = 4096;  // more: start again from none
+  // Remembered matches, all answers together (roughly 1 KB each with its components): one more
+  // starts again from none.
+  static constexpr size_t kRememberedMatches = 1 << 16;
   uint64_t changes_ ABSL_GUARDED_BY(mu_) = 0;
   std::deque<std::string> changed_ ABSL_GUARDED_BY(mu_);
   struct Remembered {
@@ -345,6 +347,7 @@ class MatchingIndex {
   // Readers remember and refresh answers under mu_ shared, so they have their own lock.
   mutable absl::Mutex answers_mu_ ABSL_ACQUIRED_AFTER(mu_);
   mutable absl::flat_hash_map<std::string, Remembered> answers_ ABSL_GUARDED_BY(answers_mu_);
+  mutable size_t remembered_matches_ ABSL_GUARDED_BY(answers_mu_) = 0;
   mutable std::atomic<int64_t> answers_reused_{0};
   mutable std::atomic<int64_t> answers_computed_{0};
 };
