@@ -8,6 +8,7 @@
 // activity is logged and rescored; a job declared at the client raises an alert on the running
 // mission; the audit chain verifies, and removing one event directly in Redis makes it fail and
 // name that event.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -177,8 +178,19 @@ TEST(StoryTest, FromRegistrationToATamperEvidentTrail) {
   EXPECT_EQ(Scenario::Int(*rescored, "minutes_worked"), 180);
   EXPECT_FALSE(JsonField(*rescored, "band").empty());
 
-  // The teleoperator declares a job at the client: an alert is raised on its contract.
+  // The teleoperator declares a job at the client: an alert is raised on its contract, and the
+  // client's next match (after that write: the token) no longer lists it, though the service
+  // keeps the client's last answer while no change can alter it.
+  const std::string match_request = absl::StrCat(R"({"campaign":")", kCampaign, R"("})");
+  auto before = world.Read(client, "MatchingService.MatchCampaign", match_request);
+  ASSERT_TRUE(before.ok()) << before.status();
+  std::vector<std::string> expected = Teleoperators(*before);
+  ASSERT_EQ(std::count(expected.begin(), expected.end(), "teleoperators/t-lawful-b"), 1) << *before;
+  expected.erase(std::find(expected.begin(), expected.end(), "teleoperators/t-lawful-b"));
   ASSERT_TRUE(world.Employment("t-lawful-b", "acme-job", "732829320", "62.01", 10).ok());
+  auto after = world.Read(client, "MatchingService.MatchCampaign", match_request);
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(Teleoperators(*after), expected) << *after;
   const std::string by_contract =
       absl::StrCat(R"({"resource":")", contract, R"(","page_size":100})");
   std::string trail;
