@@ -776,6 +776,27 @@ absl::Status ContractServiceImpl::WriteLog(
                         {{"activity_log", written.name()},
                          {"band", v1::RiskBand_Name(contract.risk().band())}});
         if (!rescored.ok()) return rescored.status();
+        // The teleoperator's other open contracts read this history too (each client's share of
+        // the revenue, the other clients, the months with one client): rescored in the same
+        // transaction, rewritten when their assessment changes.
+        for (const matching::ContractData& other : dataset->teleoperator(teleoperator)->contracts) {
+          if (other.contract.name() == contract.name() || !IsOpen(other.contract.state())) {
+            continue;
+          }
+          absl::StatusOr<v1::RiskAssessment> other_risk =
+              Score(authorization, *dataset, other.contract);
+          if (!other_risk.ok()) return other_risk.status();
+          if (other_risk->SerializeAsString() == other.contract.risk().SerializeAsString()) {
+            continue;
+          }
+          v1::Contract changed = other.contract;
+          *changed.mutable_risk() = *std::move(other_risk);
+          absl::StatusOr<int64_t> version =
+              PutResource(txn, kContractKind, changed, changed.version(), v1::AUDIT_ACTION_UPDATE,
+                          {{"activity_log", written.name()},
+                           {"band", v1::RiskBand_Name(changed.risk().band())}});
+          if (!version.ok()) return version.status();
+        }
         return written;
       },
       response);

@@ -2,6 +2,8 @@
 // and an operator's override, double booking refused, idempotency, activity with rescoring, and
 // the alert raised when a teleoperator's declarations make a running mission unlawful.
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -414,6 +416,66 @@ TEST_F(ContractServiceTest, ADeclaredJobAtTheClientRaisesAnAlertOnTheRunningMiss
   ASSERT_NE(alert, std::string::npos) << trail;
   EXPECT_NE(trail.find("EMPLOYEE_OF_CLIENT", alert), std::string::npos) << trail;
   EXPECT_NE(trail.find("teleoperators/t-alert/employments/at-acme", alert), std::string::npos);
+}
+
+// Revenue logged on one mission changes each client's share of the teleoperator's revenue: its
+// other open contracts are rescored with it, and rewritten when their assessment changes.
+TEST_F(ContractServiceTest, ActivityOnOneMissionRescoresTheTeleoperatorsOtherMissions) {
+  // Evenings for acme, mornings for beta: two missions at once.
+  ASSERT_TRUE(world_
+                  ->Teleoperator("t-two", absl::StrCat(test_support::MorningWindows(), ",",
+                                                       test_support::EveningWindows()))
+                  .ok());
+  ASSERT_TRUE(
+      world_
+          ->Campaign(*beta_, "beta", "dawn", "47.11", kSafeTerms, 2, test_support::MorningWindows())
+          .ok());
+  const std::string teleoperator = Secret("t-two");
+  std::vector<std::string> names;
+  for (const auto& [client, campaign] :
+       {std::pair{*acme_, std::string(kSpring)}, {*beta_, "companies/beta/campaigns/dawn"}}) {
+    auto proposed = Propose(client, campaign, "t-two", absl::StrCat("p-two-", names.size()));
+    ASSERT_TRUE(proposed.ok()) << proposed.status();
+    auto accepted = Move(teleoperator, "AcceptContract", *proposed);
+    ASSERT_TRUE(accepted.ok()) << accepted.status();
+    ASSERT_TRUE(Move(client, "ActivateContract", *accepted).ok());
+    names.push_back(JsonField(*proposed, "name"));
+  }
+  const std::string& at_acme = names[0];
+  const std::string& at_beta = names[1];
+  auto log = [&](const std::string& contract, int64_t minor_units) {
+    return world_->Write(
+        teleoperator, "ContractService.LogActivity",
+        absl::StrCat(R"({"parent":")", contract, R"(","request_id":"log-)", contract,
+                     R"(","activity_log":{"day":{"year":2027,"month":1,"day":4},)",
+                     R"("minutes_worked":60,"revenue":{"currency_code":"EUR","minor_units":")",
+                     minor_units, R"("}}})"));
+  };
+  auto get = [&](const std::string& contract) {
+    auto read = world_->Read(teleoperator, "ContractService.GetContract",
+                             absl::StrCat(R"({"name":")", contract, R"("})"));
+    EXPECT_TRUE(read.ok()) << read.status();
+    return read.ok() ? *read : std::string();
+  };
+
+  // All the revenue so far comes from beta: its mission shows the dependence. (The day is the
+  // missions' start, their as-of date: the trailing 12 months end there.)
+  ASSERT_TRUE(log(at_beta, 10'000).ok());
+  const std::string dependent = get(at_beta);
+  EXPECT_NE(dependent.find("fr.revenue_dependence_high"), std::string::npos) << dependent;
+  const std::string acme_before = get(at_acme);
+
+  // Ten times as much from acme: beta's share falls to 1/11, and beta's mission is rescored
+  // though nothing was logged on it.
+  ASSERT_TRUE(log(at_acme, 100'000).ok());
+  const std::string independent = get(at_beta);
+  EXPECT_EQ(Scenario::Int(independent, "version"), Scenario::Int(dependent, "version") + 1)
+      << independent;
+  EXPECT_EQ(independent.find("fr.revenue_dependence"), std::string::npos) << independent;
+  const std::string acme_after = get(at_acme);
+  EXPECT_NE(acme_after.find("fr.revenue_dependence_high"), std::string::npos) << acme_after;
+  EXPECT_EQ(Scenario::Int(acme_after, "version"), Scenario::Int(acme_before, "version") + 1)
+      << "rescored once, with its own log";
 }
 
 TEST_F(ContractServiceTest, ASeatLeftByACrashIsReleasedByTheSweepAtStart) {

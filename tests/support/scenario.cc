@@ -6,14 +6,22 @@
 
 namespace callmatch::test_support {
 
-std::string EveningWindows() {
+namespace {
+
+// Monday to Friday from `start` to `end`, in minutes of the day, as JSON windows.
+std::string WeekdayWindows(int start, int end) {
   std::vector<std::string> windows;
   for (int day = 0; day < 5; ++day) {
-    windows.push_back(absl::StrCat(R"({"start_minute":)", day * 1440 + 1080, R"(,"end_minute":)",
-                                   day * 1440 + 1260, "}"));
+    windows.push_back(absl::StrCat(R"({"start_minute":)", day * 1440 + start, R"(,"end_minute":)",
+                                   day * 1440 + end, "}"));
   }
   return absl::StrJoin(windows, ",");
 }
+
+}  // namespace
+
+std::string EveningWindows() { return WeekdayWindows(1080, 1260); }
+std::string MorningWindows() { return WeekdayWindows(480, 540); }
 
 absl::StatusOr<std::string> Scenario::Write(const std::string& secret, const std::string& method,
                                             const std::string& json) {
@@ -42,20 +50,20 @@ absl::Status Scenario::Company(const std::string& id, const std::string& number,
 
 absl::Status Scenario::Campaign(const std::string& client, const std::string& company,
                                 const std::string& id, const std::string& segment,
-                                const std::string& terms, int seats) {
+                                const std::string& terms, int seats, const std::string& windows) {
   absl::Status created =
-      Write(
-          client, "CampaignService.CreateCampaign",
-          absl::StrCat(R"({"parent":"companies/)", company, R"(","campaign_id":")", id,
-                       R"(","request_id":"campaign-)", id, R"(","campaign":{"display_name":")", id,
-                       R"(","kind":"CAMPAIGN_KIND_APPOINTMENT_SETTING","segments":[")", segment,
-                       R"("],"languages":[{"language":"fr","level":"CEFR_LEVEL_B2"}],)",
-                       R"("skills":["SKILL_APPOINTMENT_SETTING"],"calling_windows":{"time_zone":)",
-                       R"("Europe/Paris","windows":[)", EveningWindows(), R"(]},)",
-                       R"("weekly_minutes_per_seat":300,"seats":)", seats,
-                       R"(,"start_date":{"year":2027,"month":1,"day":4},)",
-                       R"("end_date":{"year":2027,"month":3,"day":26},"terms":{)", terms,
-                       terms.empty() ? "" : ",", R"("pay_model":"PAY_MODEL_PER_APPOINTMENT"}}})"))
+      Write(client, "CampaignService.CreateCampaign",
+            absl::StrCat(
+                R"({"parent":"companies/)", company, R"(","campaign_id":")", id,
+                R"(","request_id":"campaign-)", id, R"(","campaign":{"display_name":")", id,
+                R"(","kind":"CAMPAIGN_KIND_APPOINTMENT_SETTING","segments":[")", segment,
+                R"("],"languages":[{"language":"fr","level":"CEFR_LEVEL_B2"}],)",
+                R"("skills":["SKILL_APPOINTMENT_SETTING"],"calling_windows":{"time_zone":)",
+                R"("Europe/Paris","windows":[)", windows.empty() ? EveningWindows() : windows,
+                R"(]},)", R"("weekly_minutes_per_seat":300,"seats":)", seats,
+                R"(,"start_date":{"year":2027,"month":1,"day":4},)",
+                R"("end_date":{"year":2027,"month":3,"day":26},"terms":{)", terms,
+                terms.empty() ? "" : ",", R"("pay_model":"PAY_MODEL_PER_APPOINTMENT"}}})"))
           .status();
   if (!created.ok()) return created;
   return Write(client, "CampaignService.OpenCampaign",
@@ -64,7 +72,7 @@ absl::Status Scenario::Campaign(const std::string& client, const std::string& co
       .status();
 }
 
-absl::Status Scenario::Teleoperator(const std::string& id) {
+absl::Status Scenario::Teleoperator(const std::string& id, const std::string& windows) {
   absl::Status created =
       Write(root(), "TeleoperatorService.CreateTeleoperator",
             absl::StrCat(R"({"teleoperator_id":")", id, R"(","request_id":"teleoperator-)", id,
@@ -73,7 +81,7 @@ absl::Status Scenario::Teleoperator(const std::string& id) {
                          R"({"number":"73282932000074"},"languages":[{"language":"fr",)",
                          R"("level":"CEFR_LEVEL_NATIVE"}],"skills":["SKILL_APPOINTMENT_SETTING"],)",
                          R"("availability":{"time_zone":"Europe/Paris","windows":[)",
-                         EveningWindows(), R"(]}}})"))
+                         windows.empty() ? EveningWindows() : windows, R"(]}}})"))
           .status();
   if (!created.ok()) return created;
   return Write(root(), "TeleoperatorService.VerifyRegistration",

@@ -38,12 +38,14 @@ class Scenario {
   absl::Status Company(const std::string& id, const std::string& number, const std::string& segment,
                        const std::string& group_id = "");
   // "companies/<company>/campaigns/<id>", created and opened by `client`. `terms` is the JSON
-  // inside "terms" besides the pay model.
+  // inside "terms" besides the pay model; `windows` its calling windows (JSON), the evenings
+  // when empty.
   absl::Status Campaign(const std::string& client, const std::string& company,
                         const std::string& id, const std::string& segment, const std::string& terms,
-                        int seats = 3);
-  // "teleoperators/<id>", created and verified by the operator.
-  absl::Status Teleoperator(const std::string& id);
+                        int seats = 3, const std::string& windows = "");
+  // "teleoperators/<id>", created and verified by the operator, available at `windows` (JSON),
+  // the evenings when empty.
+  absl::Status Teleoperator(const std::string& id, const std::string& windows = "");
   // A current salaried job of the teleoperator (since 2025), `weekly_hours` hours on weekday
   // mornings from 08:00, at the employer with that number and segment.
   absl::Status Employment(const std::string& teleoperator, const std::string& id,
@@ -64,6 +66,8 @@ class Scenario {
 
 // Monday to Friday 18:00-21:00, as JSON windows.
 std::string EveningWindows();
+// Monday to Friday 08:00-09:00, as JSON windows.
+std::string MorningWindows();
 
 // A campaign's terms (JSON fields, for Scenario::Campaign) that score LOW: own tools, no script,
 // results-only supervision, substitution allowed, work may be refused.
