@@ -201,8 +201,10 @@ up() {
   start_redis
   audit_key
   operator_credential
-  for service in "${services[@]}"; do start_service "$service"; done
+  # The services call each other (contract -> scoring) at these addresses too: exported first,
+  # so that a stack on other ports (CALLMATCH_BASE_PORT) does not call another stack's services.
   export_addresses
+  for service in "${services[@]}"; do start_service "$service"; done
   wait_serving
   "$cli" health
   if [ "${CALLMATCH_DEMO:-1}" = 1 ]; then
