@@ -307,7 +307,7 @@ constexpr int64_t kCountClassEnds[] = {5, 16, 51, 151};
 int MatchingIndex::QualityBucket(const Hot& hot) {
   const int64_t set = hot.appointments_set;
   const int64_t validated = hot.appointments_validated;
-  if (hot.unusual_language || set < 0 || validated < 0 || validated > set) {
+  if (hot.past_native || set < 0 || validated < 0 || validated > set) {
     return kUnboundedBucket;
   }
   if (set == 0) return kNoObservations;
@@ -488,6 +488,7 @@ void MatchingIndex::Compile(uint32_t id, const TeleoperatorData& data,
   for (int skill : s.skills) {
     if (skill >= 0 && skill < 64) hot.skills |= uint64_t{1} << skill;
   }
+  for (const auto& [language, level] : s.languages) hot.past_native |= level > kMaxLevel;
   hot.unusual_language = s.languages.size() > Hot::kInlineLanguages;
   for (size_t i = 0; i < s.languages.size() && !hot.unusual_language; ++i) {
     const auto& [language, level] = s.languages[i];
@@ -647,6 +648,8 @@ void MatchingIndex::Load(const Dataset& dataset) {
   for (const auto& [name, campaign] : dataset.campaigns()) (void)catalog_.Upsert(campaign);
   slots_.reserve(dataset.teleoperators().size());
   for (const auto& [name, data] : dataset.teleoperators()) PutLocked(data);
+  // The dataset's teleoperators come by name: every slot so far is in name order.
+  in_order_ = live_;
 }
 
 absl::Status MatchingIndex::Upsert(const v1::Company& company) {
@@ -700,6 +703,7 @@ bool MatchingIndex::RemoveTeleoperator(absl::string_view name) {
   if (it == slot_of_.end()) return false;
   const uint32_t id = it->second;
   Uncompile(id);
+  in_order_.Clear(id);
   slots_[id].reset();
   free_slots_.push_back(id);
   slot_of_.erase(it);
@@ -1399,11 +1403,29 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
     const uint64_t* b = language.words();
     const uint64_t* d = sector.words();
     const uint64_t* q = bucket.words();
+    // Members in name order (in_order_) whose own bound is the cell's: evaluated as met, and the
+    // first that cannot enter the top ends them all (the next have the same bound and later
+    // names; the cell's others have lower bounds). In a large cell of equal bounds (before any
+    // activity, say) that stops after the first names instead of reading every member.
+    const uint64_t* o = in_order_.words();
+    const size_t ordered_words = in_order_.word_count();
+    uint64_t skip = 0;  // ~0 once the in-order members are done
     for (size_t w = 0; w < words; ++w) {
-      uint64_t bits = a[w] & b[w] & d[w] & q[w];
+      const uint64_t ordered = w < ordered_words ? o[w] : 0;
+      uint64_t bits = a[w] & b[w] & d[w] & q[w] & ~(ordered & skip);
       for (; bits != 0; bits &= bits - 1) {
         const uint32_t id = static_cast<uint32_t>(w * 64 + std::countr_zero(bits));
-        if (passes_rest(id)) pending.push({bound_of(id), id});
+        if (!passes_rest(id)) continue;
+        const int64_t bound = bound_of(id);
+        const bool in_order = (ordered >> (id % 64) & 1) != 0;
+        if (!in_order || bound != cell.bound) {
+          pending.push({bound, id});
+        } else if (top.Enters(bound, slots_[id]->name)) {
+          evaluate(id);
+        } else {
+          skip = ~uint64_t{0};
+          bits &= ~ordered;
+        }
       }
     }
   }

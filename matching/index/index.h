@@ -159,6 +159,9 @@ class MatchingIndex {
     // More than kInlineLanguages languages, a level past NATIVE or too many language names: the
     // language component reads the slot.
     bool unusual_language = false;
+    // A language level past NATIVE: the language component has no class bound (ranking.cc divides
+    // the level by NATIVE's), so the slot goes to the unbounded quality bucket.
+    bool past_native = false;
     uint16_t zone = 0;   // the availability's zone (zone_names_; kUnlistedZone: no filter)
     uint8_t bucket = 0;  // its quality bucket (QualityBucket)
     // Interned lower-cased languages (language_id_) and their highest level.
@@ -291,6 +294,9 @@ class MatchingIndex {
   int64_t contracts_ ABSL_GUARDED_BY(mu_) = 0;
 
   Bitmap live_ ABSL_GUARDED_BY(mu_);
+  // Slots whose ids follow their names' order among themselves: those of the last Load (it puts
+  // them by name); a slot taken by a new teleoperator is not, and a removal takes its slot out.
+  Bitmap in_order_ ABSL_GUARDED_BY(mu_);
   // Lower-cased language -> [level]: listed at that level or above (0: listed at all).
   static constexpr int kLevels = 8;
   absl::flat_hash_map<std::string, std::array<Bitmap, kLevels>> language_ ABSL_GUARDED_BY(mu_);
