@@ -24,35 +24,26 @@
 
 namespace callmatch::matching {
 
-// One teleoperator. The slot holds no protobuf objects: its records serialized (what the rules
-// read of them, EncodeRecords) and what the facts made of its activity logs; the facts are made
-// again (SlotFacts) for the few candidates the time rules run on.
+// One teleoperator. The slot holds no protobuf objects: one string of bytes (EncodeSlot) with its
+// interned keys, what the facts made of its activity logs and its records serialized (what the
+// rules read of them); the facts are made again (SlotFacts) for the few candidates the time rules
+// run on.
 struct MatchingIndex::Slot {
   std::string name;
-  std::string records;
-  // What MakeTeleoperatorFacts made of the logs, by contract index: the revenue entries in the
-  // facts' order, and the minutes logged per contract and week (days since 1970-01-01).
-  struct Revenue {
-    int32_t day = 0;
-    uint32_t contract = 0;
-    int64_t minor_units = 0;
+  std::string bytes;
+  // Where it is entered (to take it out again) is its Hot's; what Hot cannot hold, few slots have
+  // (nullptr when it holds nothing).
+  struct Rare {
+    // Only with Hot::unusual_language: each language, lower-cased, at its highest level (the
+    // others are Hot's language_ids and language_levels).
+    std::vector<std::pair<std::string, int>> languages;
+    // Only past Hot::kInlineSectors: every interned sector_experience code (else Hot's sectors).
+    std::vector<uint32_t> sectors;
+    std::vector<int> other_skills;  // sorted; the skills outside Hot::skills' 0 to 63
   };
-  std::vector<Revenue> revenue;
-  struct LoggedWeek {
-    uint32_t contract = 0;
-    int32_t monday = 0;
-    int64_t minutes = 0;
-  };
-  std::vector<LoggedWeek> weeks;
-  // Where it is entered (to take it out again).
-  std::vector<std::pair<std::string, int>> languages;  // lower-cased, highest level
-  std::vector<int> skills;                             // sorted
-  std::vector<uint32_t> sectors;                       // interned sector_experience codes
-  absl::CivilDay verified;                             // when registered_
-  std::string country;
-  std::vector<uint32_t> exclusion_keys;   // interned (key_names_)
-  std::vector<uint32_t> dependency_keys;  // interned (key_names_)
+  std::unique_ptr<Rare> rare;
   uint32_t contracts = 0;
+  uint32_t country = 0;  // interned (country_id_)
 };
 
 namespace {
@@ -233,14 +224,65 @@ class TopK {
 
 absl::CivilDay FromDayNumber(int32_t day) { return absl::CivilDay(1970, 1, 1) + day; }
 
-// A slot's records: the profile, the employments and the contracts (no logs), each trimmed to
+uint64_t ZigZag(int64_t v) {
+  return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
+}
+int64_t UnZigZag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
+
+// What MakeTeleoperatorFacts made of a teleoperator's logs, by contract index: the revenue
+// entries in the facts' order, and the minutes logged per contract and week (days since
+// 1970-01-01).
+struct LoggedRevenue {
+  int32_t day = 0;
+  uint32_t contract = 0;
+  int64_t minor_units = 0;
+};
+struct LoggedWeek {
+  uint32_t contract = 0;
+  int32_t monday = 0;
+  int64_t minutes = 0;
+};
+
+// A slot's bytes, into `out` (replaced; its capacity is kept), as varints: its interned keys
+// (`keys`: Uncompile reads them alone), its interned schedules (`schedules`: the availability's,
+// then each employment's; 0: none), what `facts` made of the logs (LoggedRevenue, LoggedWeek),
+// then its records: the profile, the employments and the contracts (no logs), each trimmed to
 // what the rules read (no display names, times, totals or the contracts' other terms; the name
-// is the slot's), as length-prefixed messages.
-std::string EncodeRecords(const TeleoperatorData& t) {
-  std::string out;
+// is the slot's; the schedules are interned), as length-prefixed messages. One string instead of
+// a vector each: a vector costs 24 bytes and a heap block, and a log entry 16 bytes where its
+// varints take about 6.
+void EncodeSlot(const std::vector<uint32_t>& keys, const std::vector<uint32_t>& schedules,
+                const TeleoperatorFacts& facts, const TeleoperatorData& t, std::string& out) {
+  out.clear();
   {
     google::protobuf::io::StringOutputStream raw(&out);
     google::protobuf::io::CodedOutputStream coded(&raw);
+    coded.WriteVarint32(static_cast<uint32_t>(keys.size()));
+    for (uint32_t key : keys) coded.WriteVarint32(key);
+    coded.WriteVarint32(static_cast<uint32_t>(schedules.size()));
+    for (uint32_t schedule : schedules) coded.WriteVarint32(schedule);
+    // A revenue entry names its contract's client: the first contract with that client.
+    coded.WriteVarint32(static_cast<uint32_t>(facts.logs.revenue.size()));
+    for (const LogTotals::Revenue& r : facts.logs.revenue) {
+      uint32_t contract = 0;
+      while (contract + 1 < facts.contracts.size() &&
+             facts.contracts[contract].client_name != r.client) {
+        ++contract;
+      }
+      coded.WriteVarint64(ZigZag(DayNumber(r.day)));
+      coded.WriteVarint32(contract);
+      coded.WriteVarint64(ZigZag(r.minor_units));
+    }
+    size_t weeks = 0;
+    for (const ContractFacts& k : facts.contracts) weeks += k.minutes_by_week.size();
+    coded.WriteVarint32(static_cast<uint32_t>(weeks));
+    for (size_t k = 0; k < facts.contracts.size(); ++k) {
+      for (const auto& [monday, minutes] : facts.contracts[k].minutes_by_week) {
+        coded.WriteVarint32(static_cast<uint32_t>(k));
+        coded.WriteVarint64(ZigZag(DayNumber(monday)));
+        coded.WriteVarint64(ZigZag(minutes));
+      }
+    }
     auto put = [&coded](const google::protobuf::Message& m) {
       coded.WriteVarint32(static_cast<uint32_t>(m.ByteSizeLong()));
       m.SerializeWithCachedSizes(&coded);
@@ -252,12 +294,14 @@ std::string EncodeRecords(const TeleoperatorData& t) {
     profile.clear_update_time();
     profile.mutable_registration()->clear_verified_by();
     profile.mutable_establishment()->clear_subdivision_code();
+    profile.clear_availability();
     put(profile);
     coded.WriteVarint32(static_cast<uint32_t>(t.employments.size()));
     for (const v1::Employment& e : t.employments) {
       v1::Employment trimmed = e;
       trimmed.clear_name();
       trimmed.mutable_employer()->clear_display_name();
+      trimmed.clear_schedule();
       put(trimmed);
     }
     coded.WriteVarint32(static_cast<uint32_t>(t.contracts.size()));
@@ -275,27 +319,65 @@ std::string EncodeRecords(const TeleoperatorData& t) {
       put(trimmed);
     }
   }  // the streams flush into `out`
-  return out;
 }
 
-// The records EncodeRecords wrote, into `t` (logs empty).
-void DecodeRecords(absl::string_view bytes, TeleoperatorData& t) {
-  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()),
-                                            static_cast<int>(bytes.size()));
-  auto get = [&in](google::protobuf::Message& m) {
-    uint32_t size = 0;
-    in.ReadVarint32(&size);
-    const auto limit = in.PushLimit(static_cast<int>(size));
-    m.ParseFromCodedStream(&in);
-    in.PopLimit(limit);
+// Reads a slot's bytes in EncodeSlot's order.
+class SlotReader {
+ public:
+  explicit SlotReader(absl::string_view bytes)
+      : in_(reinterpret_cast<const uint8_t*>(bytes.data()), static_cast<int>(bytes.size())) {}
+  uint32_t Varint32() {
+    uint32_t v = 0;
+    in_.ReadVarint32(&v);
+    return v;
+  }
+  int64_t Signed() {
+    uint64_t v = 0;
+    in_.ReadVarint64(&v);
+    return UnZigZag(v);
+  }
+  // Calls fn(key) for each interned key.
+  template <typename F>
+  void Keys(F&& fn) {
+    for (uint32_t n = Varint32(); n > 0; --n) fn(Varint32());
+  }
+  // Calls fn(schedule) for each interned schedule id (0: none); after Keys.
+  template <typename F>
+  void Schedules(F&& fn) {
+    for (uint32_t n = Varint32(); n > 0; --n) fn(Varint32());
+  }
+  // The logs' aggregates, then the records without their schedules, into `t` (logs empty); after
+  // Schedules.
+  void Rest(std::vector<LoggedRevenue>& revenue, std::vector<LoggedWeek>& weeks,
+            TeleoperatorData& t);
+
+ private:
+  google::protobuf::io::CodedInputStream in_;
+};
+
+void SlotReader::Rest(std::vector<LoggedRevenue>& revenue, std::vector<LoggedWeek>& weeks,
+                      TeleoperatorData& t) {
+  revenue.resize(Varint32());
+  for (LoggedRevenue& r : revenue) {
+    r.day = static_cast<int32_t>(Signed());
+    r.contract = Varint32();
+    r.minor_units = Signed();
+  }
+  weeks.resize(Varint32());
+  for (LoggedWeek& w : weeks) {
+    w.contract = Varint32();
+    w.monday = static_cast<int32_t>(Signed());
+    w.minutes = Signed();
+  }
+  auto get = [this](google::protobuf::Message& m) {
+    const auto limit = in_.PushLimit(static_cast<int>(Varint32()));
+    m.ParseFromCodedStream(&in_);
+    in_.PopLimit(limit);
   };
   get(t.profile);
-  uint32_t n = 0;
-  in.ReadVarint32(&n);
-  t.employments.resize(n);
+  t.employments.resize(Varint32());
   for (v1::Employment& e : t.employments) get(e);
-  in.ReadVarint32(&n);
-  t.contracts.resize(n);
+  t.contracts.resize(Varint32());
   for (ContractData& k : t.contracts) get(k.contract);
 }
 
@@ -345,63 +427,55 @@ MatchingIndex::~MatchingIndex() = default;
 // ---------------------------------------------------------------------------------------
 
 void MatchingIndex::Compile(uint32_t id, const TeleoperatorData& data,
-                            const TeleoperatorFacts& facts) {
+                            const TeleoperatorFacts& facts,
+                            const std::vector<uint32_t>& kept_keys) {
   Slot& s = *slots_[id];
   const v1::Teleoperator& profile = data.profile;
   live_.Set(id);
-  s.name = profile.name();
-  s.records = EncodeRecords(data);
   s.contracts = static_cast<uint32_t>(data.contracts.size());
-  // The logs' aggregates, by contract index (a revenue entry names its contract's client).
-  s.revenue.clear();
-  for (const LogTotals::Revenue& r : facts.logs.revenue) {
-    uint32_t contract = 0;
-    while (contract + 1 < facts.contracts.size() &&
-           facts.contracts[contract].client_name != r.client) {
-      ++contract;
-    }
-    s.revenue.push_back({DayNumber(r.day), contract, r.minor_units});
-  }
-  s.weeks.clear();
-  for (size_t k = 0; k < facts.contracts.size(); ++k) {
-    for (const auto& [monday, minutes] : facts.contracts[k].minutes_by_week) {
-      s.weeks.push_back({static_cast<uint32_t>(k), DayNumber(monday), minutes});
-    }
-  }
-  s.revenue.shrink_to_fit();
-  s.weeks.shrink_to_fit();
 
   // Rule 8: each language listed, at its highest level.
-  s.languages.clear();
+  std::vector<std::pair<std::string, int>> languages;
   for (const v1::LanguageLevel& l : profile.languages()) {
-    const std::string language = absl::AsciiStrToLower(l.language());
+    std::string language = absl::AsciiStrToLower(l.language());
     bool seen = false;
-    for (const auto& [name, level] : s.languages) seen = seen || name == language;
+    for (const auto& [name, level] : languages) seen = seen || name == language;
     if (seen) continue;
-    s.languages.emplace_back(language, std::max<int>(0, LevelIn(profile, language)));
+    const int level = std::max<int>(0, LevelIn(profile, language));
+    languages.emplace_back(std::move(language), level);
   }
-  for (const auto& [language, level] : s.languages) {
+  for (const auto& [language, level] : languages) {
     auto& by_level = language_[language];
     for (int l = 0; l <= std::min(level, kMaxLevel); ++l) by_level[l].Set(id);
   }
-  s.sectors.clear();
+  std::vector<uint32_t> sectors;
   for (const std::string& code : profile.sector_experience()) {
-    s.sectors.push_back(InternSegment(code));
-    sector_slots_[s.sectors.back()].insert(id);
+    sectors.push_back(InternSegment(code));
+    sector_slots_[sectors.back()].Insert(id, LargeSetAbove());
   }
   // Rule 9.
-  s.skills.assign(profile.skills().begin(), profile.skills().end());
-  SortUnique(s.skills);
-  for (int skill : s.skills) skill_[skill].Set(id);
+  std::vector<int> skills(profile.skills().begin(), profile.skills().end());
+  SortUnique(skills);
+  Slot::Rare rare;
+  for (int skill : skills) {
+    skill_[skill].Set(id);
+    if (skill < 0 || skill >= 64) rare.other_skills.push_back(skill);
+  }
   // Rule 10.
-  s.country = absl::AsciiStrToUpper(profile.establishment().country_code());
-  country_[s.country].Set(id);
+  {
+    auto [it, inserted] = country_id_.try_emplace(
+        absl::AsciiStrToUpper(profile.establishment().country_code()), country_.size());
+    if (inserted) country_.emplace_back();
+    s.country = it->second;
+    country_[s.country].Set(id);
+  }
   // Rule 11, all but the age.
+  int32_t verified_day = 0;
   if (profile.registration().status() == v1::REGISTRATION_STATUS_VERIFIED &&
       ToCivilDay(profile.registration().verify_date()).has_value() &&
       facts.registration_number_status.ok()) {
     registered_.Set(id);
-    s.verified = *ToCivilDay(profile.registration().verify_date());
+    verified_day = DayNumber(*ToCivilDay(profile.registration().verify_date()));
   }
 
   // Rules 1 to 5: the exclusion sets; and what the facts read, for company and campaign changes.
@@ -438,35 +512,57 @@ void MatchingIndex::Compile(uint32_t id, const TeleoperatorData& data,
   }
   SortUnique(exclusion_keys);
   SortUnique(dependency_keys);
-  s.exclusion_keys.clear();
-  for (const std::string& key : exclusion_keys) {
-    s.exclusion_keys.push_back(InternKey(key));
-    exclusion_[key].insert(id);
+  std::vector<uint32_t> keys;
+  for (const std::vector<std::string>* names : {&exclusion_keys, &dependency_keys}) {
+    for (const std::string& key : *names) keys.push_back(InternKey(key));
   }
-  s.dependency_keys.clear();
-  for (const std::string& key : dependency_keys) {
-    s.dependency_keys.push_back(InternKey(key));
-    dependents_[key].insert(id);
+  {
+    std::vector<uint32_t> sorted = keys;
+    std::sort(sorted.begin(), sorted.end());
+    for (uint32_t key : sorted) {
+      if (!std::binary_search(kept_keys.begin(), kept_keys.end(), key)) {
+        keys_[key].slots.Insert(id, LargeSetAbove());
+      }
+    }
+    for (uint32_t key : kept_keys) {
+      if (!std::binary_search(sorted.begin(), sorted.end(), key)) keys_[key].slots.Erase(id);
+    }
   }
-  s.exclusion_keys.shrink_to_fit();
-  s.dependency_keys.shrink_to_fit();
+  // The schedules, interned; then the ones the slot held before (a Recompile's) are released:
+  // an unchanged schedule stays interned.
+  std::vector<uint32_t> schedules;
+  schedules.push_back(profile.has_availability() ? InternSchedule(profile.availability()) : 0);
+  for (const v1::Employment& e : data.employments) {
+    schedules.push_back(e.has_schedule() ? InternSchedule(e.schedule()) : 0);
+  }
+  if (!s.bytes.empty()) {
+    SlotReader old(s.bytes);
+    old.Keys([](uint32_t) {});
+    old.Schedules([this](uint32_t schedule) { ReleaseSchedule(schedule); });
+  }
+  // Encoded into a buffer that keeps its capacity (the stream grows it by doubling), then copied
+  // to the slot at its size.
+  EncodeSlot(keys, schedules, facts, data, encode_buffer_);
+  if (encode_buffer_.size() > s.bytes.capacity()) {
+    s.bytes = std::string(encode_buffer_);
+  } else {
+    s.bytes.assign(encode_buffer_);
+  }
   contracts_ += s.contracts;
 
   // What the candidate loop reads (the slack bound, Fairness, Quality, the sector fit, 11, 12).
   if (hot_.size() <= id) {
     hot_.resize(id + 1);
-    loads_.resize(id + 1);
-    assignment_starts_.resize(id + 1);
+    loads_.Resize(id + 1);
+    assignment_starts_.Resize(id + 1);
   }
-  std::vector<SlackLoad>& loads = loads_[id];
-  loads.clear();
+  std::vector<SlackLoad> loads;
   for (const EmploymentFacts& e : facts.employments) {
     loads.push_back({DayNumber(e.period.first), DayNumber(e.period.last),
                      std::max<int64_t>(0, e.nominal_week_minutes - kDaylightMarginMinutes),
                      nullptr});
   }
-  std::vector<int32_t>& assignment_starts = assignment_starts_[id];
-  assignment_starts.clear();
+  std::vector<int32_t> assignment_starts;
   for (const ContractFacts& k : facts.contracts) {
     if (k.holds_time) {
       loads.push_back({DayNumber(k.period.first), DayNumber(k.period.last),
@@ -479,28 +575,42 @@ void MatchingIndex::Compile(uint32_t id, const TeleoperatorData& data,
       assignment_starts.push_back(DayNumber(k.period.first));
     }
   }
+  loads_.Assign(id, loads);
+  assignment_starts_.Assign(id, assignment_starts);
   Hot& hot = hot_[id];
   hot = Hot();
-  if (registered_.Test(id)) hot.verified_day = DayNumber(s.verified);
+  hot.verified_day = verified_day;
   hot.appointments_set = facts.logs.appointments_set;
   hot.appointments_validated = facts.logs.appointments_validated;
-  hot.sector_count = static_cast<uint8_t>(std::min<size_t>(s.sectors.size(), 255));
-  for (int skill : s.skills) {
+  hot.sector_count = static_cast<uint8_t>(std::min<size_t>(sectors.size(), 255));
+  for (size_t i = 0; i < sectors.size() && i < Hot::kInlineSectors; ++i) {
+    hot.sectors[i] = sectors[i];
+  }
+  if (sectors.size() > Hot::kInlineSectors) rare.sectors = std::move(sectors);
+  for (int skill : skills) {
     if (skill >= 0 && skill < 64) hot.skills |= uint64_t{1} << skill;
   }
-  for (const auto& [language, level] : s.languages) hot.past_native |= level > kMaxLevel;
-  hot.unusual_language = s.languages.size() > Hot::kInlineLanguages;
-  for (size_t i = 0; i < s.languages.size() && !hot.unusual_language; ++i) {
-    const auto& [language, level] = s.languages[i];
+  for (const auto& [language, level] : languages) hot.past_native |= level > kMaxLevel;
+  hot.unusual_language = languages.size() > Hot::kInlineLanguages;
+  for (size_t i = 0; i < languages.size() && !hot.unusual_language; ++i) {
+    const auto& [language, level] = languages[i];
     auto [it, inserted] = language_id_.try_emplace(language, 0);
-    if (inserted) it->second = static_cast<uint8_t>(std::min<size_t>(language_id_.size(), 255));
+    if (inserted) {
+      // Ids from 1 (0: listed by nobody) to 254; 255 for every language past those.
+      if (language_names_.empty()) language_names_.emplace_back();
+      it->second = static_cast<uint8_t>(std::min<size_t>(language_names_.size(), 255));
+      if (it->second != 255) language_names_.push_back(language);
+    }
     hot.unusual_language = level > kMaxLevel || it->second == 255;
     hot.language_ids[i] = it->second;
     hot.language_levels[i] = static_cast<uint8_t>(level);
   }
-  hot.language_count = static_cast<uint8_t>(s.languages.size());
-  for (size_t i = 0; i < s.sectors.size() && i < Hot::kInlineSectors; ++i) {
-    hot.sectors[i] = s.sectors[i];
+  hot.language_count = static_cast<uint8_t>(languages.size());
+  if (hot.unusual_language) rare.languages = std::move(languages);
+  if (rare.languages.empty() && rare.sectors.empty() && rare.other_skills.empty()) {
+    s.rare.reset();
+  } else {
+    s.rare = std::make_unique<Slot::Rare>(std::move(rare));
   }
   hot.has_loads = !loads.empty();
   for (const SlackLoad& load : loads) negative_loads_ += load.minutes < 0;
@@ -520,60 +630,144 @@ void MatchingIndex::Compile(uint32_t id, const TeleoperatorData& data,
   hot.has_assignments = !assignment_starts.empty();
 }
 
-void MatchingIndex::Uncompile(uint32_t id) {
+void MatchingIndex::Uncompile(uint32_t id, bool recompiling) {
   Slot& s = *slots_[id];
+  const Hot& hot = hot_[id];
   live_.Clear(id);
-  for (const auto& [language, level] : s.languages) {
+  auto clear_language = [&](const std::string& language, int level) {
     auto& by_level = language_[language];
     for (int l = 0; l <= std::min(level, kMaxLevel); ++l) by_level[l].Clear(id);
+  };
+  if (hot.unusual_language) {
+    for (const auto& [language, level] : s.rare->languages) clear_language(language, level);
+  } else {
+    for (int i = 0; i < hot.language_count; ++i) {
+      clear_language(language_names_[hot.language_ids[i]], hot.language_levels[i]);
+    }
   }
-  for (int skill : s.skills) skill_[skill].Clear(id);
+  for (uint64_t bits = hot.skills; bits != 0; bits &= bits - 1) {
+    skill_[std::countr_zero(bits)].Clear(id);
+  }
+  if (s.rare != nullptr) {
+    for (int skill : s.rare->other_skills) skill_[skill].Clear(id);
+  }
   country_[s.country].Clear(id);
   registered_.Clear(id);
   exclusivity_.Clear(id);
   buckets_[hot_[id].bucket].Clear(id);
   for (const SlackLoad& load : loads_[id]) negative_loads_ -= load.minutes < 0;
-  for (uint32_t code : s.sectors) sector_slots_[code].erase(id);
-  // Empty sets stay: a key comes back, and erasing would rehash under the readers' feet later.
-  for (uint32_t key : s.exclusion_keys) exclusion_[key_names_[key]].erase(id);
-  for (uint32_t key : s.dependency_keys) dependents_[key_names_[key]].erase(id);
+  if (hot.sector_count > Hot::kInlineSectors) {
+    for (uint32_t code : s.rare->sectors) sector_slots_[code].Erase(id);
+  } else {
+    for (int i = 0; i < hot.sector_count; ++i) sector_slots_[hot.sectors[i]].Erase(id);
+  }
+  // Empty sets stay, with their key: keys come back.
+  if (!recompiling) {
+    SlotReader reader(s.bytes);
+    reader.Keys([&](uint32_t key) { keys_[key].slots.Erase(id); });
+    reader.Schedules([this](uint32_t schedule) { ReleaseSchedule(schedule); });
+  }
   contracts_ -= s.contracts;
 }
 
 void MatchingIndex::RecompileDependents(const std::vector<std::string>& keys) {
   std::vector<uint32_t> ids;
   for (const std::string& key : keys) {
-    auto it = dependents_.find(key);
-    if (it != dependents_.end()) ids.insert(ids.end(), it->second.begin(), it->second.end());
+    if (const SlotSet* slots = KeySlots(key); slots != nullptr) {
+      slots->ForEach([&ids](uint32_t id) { ids.push_back(id); });
+    }
   }
   SortUnique(ids);
   for (uint32_t id : ids) {
     // The facts again, from the slot's records and the catalog as it is now.
     TeleoperatorData data;
     const TeleoperatorFacts facts = SlotFacts(id, data);
-    Uncompile(id);
-    Compile(id, data, facts);
+    Recompile(id, data, facts);
   }
 }
 
-uint32_t MatchingIndex::InternKey(const std::string& key) {
-  auto [it, inserted] = key_id_.try_emplace(key, static_cast<uint32_t>(key_names_.size()));
-  if (inserted) key_names_.push_back(key);
+void MatchingIndex::Recompile(uint32_t id, const TeleoperatorData& data,
+                              const TeleoperatorFacts& facts) {
+  std::vector<uint32_t> kept;
+  SlotReader(slots_[id]->bytes).Keys([&kept](uint32_t key) { kept.push_back(key); });
+  std::sort(kept.begin(), kept.end());
+  Uncompile(id, /*recompiling=*/true);
+  Compile(id, data, facts, kept);
+}
+
+uint32_t MatchingIndex::InternSchedule(const v1::WeeklySchedule& schedule) {
+  schedule.SerializeToString(&schedule_buffer_);
+  auto [it, inserted] = schedule_id_.try_emplace(schedule_buffer_, 0);
+  if (inserted) {
+    if (free_schedules_.empty()) {
+      if (schedules_.empty()) schedules_.emplace_back();  // id 0: none
+      it->second = static_cast<uint32_t>(schedules_.size());
+      schedules_.emplace_back();
+    } else {
+      it->second = free_schedules_.back();
+      free_schedules_.pop_back();
+    }
+    schedules_[it->second].bytes = schedule_buffer_;
+  }
+  ++schedules_[it->second].references;
   return it->second;
+}
+
+void MatchingIndex::ReleaseSchedule(uint32_t id) {
+  if (id == 0 || --schedules_[id].references > 0) return;
+  schedule_id_.erase(schedules_[id].bytes);
+  schedules_[id].bytes = std::string();
+  free_schedules_.push_back(id);
+}
+
+uint32_t MatchingIndex::InternKey(const std::string& key) {
+  if (auto it = key_id_.find(absl::string_view(key)); it != key_id_.end()) return *it;
+  const uint32_t id = static_cast<uint32_t>(keys_.size());
+  keys_.push_back({key, SlotSet()});
+  key_id_.insert(id);
+  return id;
+}
+
+const SlotSet* MatchingIndex::KeySlots(const std::string& key) const {
+  auto it = key_id_.find(absl::string_view(key));
+  return it == key_id_.end() ? nullptr : &keys_[*it].slots;
+}
+
+absl::string_view MatchingIndex::SlotNames::Name(uint32_t slot) const {
+  return (*slots)[slot]->name;
+}
+
+size_t MatchingIndex::LargeSetAbove() const {
+  // Load reserves the slots it will fill: their capacity, not their count so far, decides.
+  return std::max(kMinLargeSet, std::max(slots_.size(), slots_.capacity()) / 64);
 }
 
 TeleoperatorFacts MatchingIndex::SlotFacts(uint32_t id, TeleoperatorData& data) const {
   const Slot& s = *slots_[id];
-  DecodeRecords(s.records, data);
+  SlotReader reader(s.bytes);
+  reader.Keys([](uint32_t) {});
+  std::vector<uint32_t> schedules;
+  reader.Schedules([&schedules](uint32_t schedule) { schedules.push_back(schedule); });
+  std::vector<LoggedRevenue> revenue;
+  std::vector<LoggedWeek> weeks;
+  reader.Rest(revenue, weeks, data);
+  // schedules: the availability's, then each employment's.
+  if (schedules[0] != 0)
+    data.profile.mutable_availability()->ParseFromString(schedules_[schedules[0]].bytes);
+  for (size_t e = 0; e < data.employments.size(); ++e) {
+    if (schedules[e + 1] != 0) {
+      data.employments[e].mutable_schedule()->ParseFromString(schedules_[schedules[e + 1]].bytes);
+    }
+  }
   data.profile.set_name(s.name);
   TeleoperatorFacts facts = MakeTeleoperatorFacts(catalog_, data);
   facts.logs.appointments_set = hot_[id].appointments_set;
   facts.logs.appointments_validated = hot_[id].appointments_validated;
-  for (const Slot::Revenue& r : s.revenue) {
+  for (const LoggedRevenue& r : revenue) {
     facts.logs.revenue.push_back(
         {FromDayNumber(r.day), facts.contracts[r.contract].client_name, r.minor_units});
   }
-  for (const Slot::LoggedWeek& w : s.weeks) {
+  for (const LoggedWeek& w : weeks) {
     facts.contracts[w.contract].minutes_by_week[FromDayNumber(w.monday)] = w.minutes;
   }
   return facts;
@@ -593,10 +787,8 @@ void MatchingIndex::PutLocked(const TeleoperatorData& teleoperator) {
   // The facts read the logs from the caller's records, once.
   const TeleoperatorFacts facts = MakeTeleoperatorFacts(catalog_, teleoperator);
   const std::string& name = teleoperator.profile.name();
-  auto [it, inserted] = slot_of_.try_emplace(name, 0);
-  if (!inserted) {
-    Uncompile(it->second);
-    Compile(it->second, teleoperator, facts);
+  if (auto it = slot_of_.find(absl::string_view(name)); it != slot_of_.end()) {
+    Recompile(*it, teleoperator, facts);
     return;
   }
   uint32_t id;
@@ -607,39 +799,43 @@ void MatchingIndex::PutLocked(const TeleoperatorData& teleoperator) {
     id = static_cast<uint32_t>(slots_.size());
     slots_.emplace_back();
   }
-  it->second = id;
   slots_[id] = std::make_unique<Slot>();
-  Compile(id, teleoperator, facts);
+  slots_[id]->name = name;  // never changes while slot_of_ holds the slot
+  slot_of_.insert(id);
+  Compile(id, teleoperator, facts, /*kept_keys=*/{});
 }
 
 void MatchingIndex::Load(const Dataset& dataset) {
   absl::MutexLock turn(&turnstile_);
   absl::MutexLock lock(&mu_);
   catalog_ = Dataset();
+  slot_of_.clear();  // before the slots its hash reads
   slots_.clear();
   free_slots_.clear();
-  slot_of_.clear();
   contracts_ = 0;
   live_.ClearAll();
   language_.clear();
   language_id_.clear();
+  language_names_.clear();
   for (Bitmap& b : buckets_) b.ClearAll();
   negative_loads_ = 0;
   sector_slots_.clear();
   skill_.clear();
   country_.clear();
+  country_id_.clear();
   registered_.ClearAll();
-  exclusion_.clear();
   exclusivity_.ClearAll();
   zone_names_.clear();
   zone_id_.clear();
   hot_.clear();
-  loads_.clear();
-  assignment_starts_.clear();
-  dependents_.clear();
+  loads_.Clear();
+  assignment_starts_.Clear();
   segment_codes_.clear();
-  key_names_.clear();
-  key_id_.clear();
+  key_id_.clear();  // before the keys its hash reads
+  keys_.clear();
+  schedules_.clear();
+  free_schedules_.clear();
+  schedule_id_.clear();
   segment_id_.clear();
   changed_.clear();
   ForgetAnswers();
@@ -701,13 +897,13 @@ bool MatchingIndex::RemoveTeleoperator(absl::string_view name) {
   absl::MutexLock lock(&mu_);
   auto it = slot_of_.find(name);
   if (it == slot_of_.end()) return false;
-  const uint32_t id = it->second;
-  Uncompile(id);
+  const uint32_t id = *it;
+  Uncompile(id, /*recompiling=*/false);
   in_order_.Clear(id);
+  NoteChange(std::string(name));
+  slot_of_.erase(it);  // before the slot its hash reads
   slots_[id].reset();
   free_slots_.push_back(id);
-  slot_of_.erase(it);
-  NoteChange(std::string(name));
   return true;
 }
 
@@ -750,7 +946,9 @@ MatchingIndex::CandidateFilter MatchingIndex::Filter(const CampaignContext& c) c
   // Rule 10.
   filter.any_needed = !c.countries.empty();
   for (const std::string& country : c.countries) {
-    if (auto it = country_.find(country); it != country_.end()) filter.any.push_back(&it->second);
+    if (auto it = country_id_.find(country); it != country_id_.end()) {
+      filter.any.push_back(&country_[it->second]);
+    }
   }
   // Rule 11 but the age.
   filter.every.push_back(&registered_);
@@ -867,8 +1065,8 @@ int64_t MatchingIndex::BoundOf(const BoundInputs& in, const CampaignContext& c,
     const uint32_t* codes = h.sectors;
     size_t n = h.sector_count;
     if (n > Hot::kInlineSectors) {
-      codes = slots_[id]->sectors.data();
-      n = slots_[id]->sectors.size();
+      codes = slots_[id]->rare->sectors.data();
+      n = slots_[id]->rare->sectors.size();
     }
     for (const std::vector<int64_t>& fit : in.sector_fit) {
       int64_t best = 0;
@@ -881,7 +1079,7 @@ int64_t MatchingIndex::BoundOf(const BoundInputs& in, const CampaignContext& c,
   if (!in.language_names.empty()) {
     if (h.unusual_language) {
       for (const std::string& l : in.language_names) {
-        for (const auto& [name, level] : slots_[id]->languages) {
+        for (const auto& [name, level] : slots_[id]->rare->languages) {
           if (name == l) language += kFixedPointOne * level / kMaxLevel;
         }
       }
@@ -1024,21 +1222,22 @@ std::shared_ptr<const MatchingIndex::Answer> MatchingIndex::Reuse(
   // remembering which were.
   for (uint64_t n = at; n < changes_; ++n) {
     const std::string& name = changed_[n - first_remembered];
-    auto slot = slot_of_.find(name);
+    auto found = slot_of_.find(absl::string_view(name));
     auto member = answer->member.find(name);
     const bool in_top = member != answer->member.end();
-    if (slot == slot_of_.end()) {
+    if (found == slot_of_.end()) {
       if (in_top) return nullptr;  // removed from the top
       continue;
     }
+    const uint32_t slot = *found;
     if (!in_top) {
       if (!filter.has_value()) filter = Filter(c);
-      if (!Admits(*filter, slot->second)) continue;
+      if (!Admits(*filter, slot)) continue;
       if (!inputs.has_value()) inputs = MakeBoundInputs(c, policy);
-      if (!enters(BoundOf(*inputs, c, policy, slot->second), name)) continue;
+      if (!enters(BoundOf(*inputs, c, policy, slot), name)) continue;
     }
     TeleoperatorData data;
-    const TeleoperatorFacts facts = SlotFacts(slot->second, data);
+    const TeleoperatorFacts facts = SlotFacts(slot, data);
     ++evaluated;
     const bool eligible = IsEligible(c, facts, policy);
     if (in_top) {
@@ -1097,10 +1296,10 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
   for (const std::string& segment : c.campaign->segments()) AddCampaignSegmentKeys(segment, keys);
   Bitmap suspects;
   for (const std::string& key : keys) {
-    if (auto it = exclusion_.find(key); it != exclusion_.end()) {
-      for (uint32_t id : it->second) {
+    if (const SlotSet* slots = KeySlots(key); slots != nullptr) {
+      slots->ForEach([&](uint32_t id) {
         if (candidates.Test(id)) suspects.Set(id);
-      }
+      });
     }
   }
   exclusivity_.ForEach([&](uint32_t id) {
@@ -1323,9 +1522,9 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
       Bitmap at;
       for (size_t e = 0; e < best_fit.size(); ++e) {
         if (best_fit[e] != v) continue;
-        for (uint32_t id : sector_slots_[e]) {
+        sector_slots_[e].ForEach([&](uint32_t id) {
           if (candidates.Test(id) && !covered.Test(id)) at.Set(id);
-        }
+        });
       }
       covered.OrWith(at);
       sector_classes.push_back({std::move(at), v});
@@ -1448,7 +1647,7 @@ absl::StatusOr<std::vector<std::string>> MatchingIndex::EligibleCampaigns(
     return absl::NotFoundError(absl::StrCat("teleoperator ", teleoperator, " not found"));
   }
   TeleoperatorData data;
-  const TeleoperatorFacts facts = SlotFacts(it->second, data);
+  const TeleoperatorFacts facts = SlotFacts(*it, data);
   std::vector<std::string> names;
   for (const auto& [name, campaign] : catalog_.campaigns()) {
     if (campaign.state() != v1::CAMPAIGN_STATE_OPEN) continue;

@@ -56,6 +56,8 @@
 #include "matching/context.h"
 #include "matching/dataset.h"
 #include "matching/index/bitmap.h"
+#include "matching/index/per_slot.h"
+#include "matching/index/slot_set.h"
 
 namespace callmatch::matching {
 
@@ -152,7 +154,7 @@ class MatchingIndex {
   // tens of thousands of candidates does not chase one pointer each.
   struct Hot {
     int32_t verified_day = 0;  // days since 1970-01-01; meaningful for the slots in registered_
-    uint8_t sector_count = 0;  // more than kInlineSectors: read the slot's
+    uint8_t sector_count = 0;  // more than kInlineSectors: read the slot's Rare
     uint8_t language_count = 0;
     bool has_loads = false;        // employments or contracts: the slack bound reads the slot
     bool has_assignments = false;  // assignment contracts: Fairness reads the slot
@@ -209,10 +211,17 @@ class MatchingIndex {
   };
 
   // Writer helpers, under mu_ exclusively.
-  // Enters a slot whose data and facts are set in the bitmaps and sets.
-  void Compile(uint32_t slot, const TeleoperatorData& data, const TeleoperatorFacts& facts)
+  // Enters a slot whose data and facts are set in the bitmaps and sets. `kept_keys`, sorted: the
+  // keys whose sets still hold the slot (Uncompile with keep_keys); it leaves those it no longer
+  // lists and enters only the new ones (most changes keep every key).
+  void Compile(uint32_t slot, const TeleoperatorData& data, const TeleoperatorFacts& facts,
+               const std::vector<uint32_t>& kept_keys) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Takes a slot out of the bitmaps and sets. Unless `recompiling`, out of its keys' sets too, and
+  // it releases its schedules (Recompile leaves both to Compile, which keeps what stays).
+  void Uncompile(uint32_t slot, bool recompiling) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Uncompile and Compile again with new data and facts, the keys' sets left alone where kept.
+  void Recompile(uint32_t slot, const TeleoperatorData& data, const TeleoperatorFacts& facts)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void Uncompile(uint32_t slot) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void RecompileDependents(const std::vector<std::string>& keys) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void PutLocked(const TeleoperatorData& teleoperator) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void NoteChange(const std::string& teleoperator) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -262,6 +271,15 @@ class MatchingIndex {
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   uint32_t InternSegment(const std::string& code) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   uint32_t InternKey(const std::string& key) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // A reference to a schedule in schedules_ (its id), and its release.
+  uint32_t InternSchedule(const v1::WeeklySchedule& schedule) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void ReleaseSchedule(uint32_t id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The slots of `key` (key_id_), or nullptr when no slot ever listed it.
+  const SlotSet* KeySlots(const std::string& key) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // The size past which a slot set becomes a bitmap (slot_set.h): 1/64 of the slots (the bitmap
+  // then costs about 1.5 times the B-tree), at least kMinLargeSet.
+  static constexpr size_t kMinLargeSet = 1024;
+  size_t LargeSetAbove() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   // A slot's facts, made again from its records into `data` (which they point into) and the
   // catalog, with what was made of its logs.
   TeleoperatorFacts SlotFacts(uint32_t slot, TeleoperatorData& data) const
@@ -277,7 +295,8 @@ class MatchingIndex {
   Dataset catalog_ ABSL_GUARDED_BY(mu_);
   std::vector<std::unique_ptr<Slot>> slots_ ABSL_GUARDED_BY(mu_);  // nullptr: free
   std::vector<uint32_t> free_slots_ ABSL_GUARDED_BY(mu_);
-  std::vector<Hot> hot_ ABSL_GUARDED_BY(mu_);  // by slot
+  std::string encode_buffer_ ABSL_GUARDED_BY(mu_);  // Compile's, reused
+  std::vector<Hot> hot_ ABSL_GUARDED_BY(mu_);       // by slot
   // The slack bound's inputs, by slot, in days since 1970-01-01: each employment, and each
   // contract that holds time, with the minutes it adds at least to a week's load (campaign:
   // nullptr for an employment).
@@ -287,10 +306,29 @@ class MatchingIndex {
     int64_t minutes = 0;
     const v1::Campaign* campaign = nullptr;
   };
-  std::vector<std::vector<SlackLoad>> loads_ ABSL_GUARDED_BY(mu_);
+  PerSlot<SlackLoad> loads_ ABSL_GUARDED_BY(mu_);
   // Fairness's input, by slot: the first day of each assignment contract that has one.
-  std::vector<std::vector<int32_t>> assignment_starts_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<std::string, uint32_t> slot_of_ ABSL_GUARDED_BY(mu_);
+  PerSlot<int32_t> assignment_starts_ ABSL_GUARDED_BY(mu_);
+  // Hashes and compares ids by the name each stands for (Names::Name), and names: a set of ids
+  // that finds an id by its name without a second copy of the names.
+  template <typename Names>
+  struct ByName : Names {
+    using is_transparent = void;
+    size_t operator()(uint32_t id) const { return (*this)(this->Name(id)); }
+    size_t operator()(absl::string_view name) const {
+      return absl::Hash<absl::string_view>()(name);
+    }
+    bool operator()(uint32_t a, uint32_t b) const { return a == b; }
+    bool operator()(uint32_t id, absl::string_view name) const { return this->Name(id) == name; }
+    bool operator()(absl::string_view name, uint32_t id) const { return this->Name(id) == name; }
+  };
+  struct SlotNames {
+    const std::vector<std::unique_ptr<Slot>>* slots;
+    absl::string_view Name(uint32_t slot) const;  // Slot::name
+  };
+  // The slot of each name (a name never changes while its slot is in the set).
+  absl::flat_hash_set<uint32_t, ByName<SlotNames>, ByName<SlotNames>> slot_of_ ABSL_GUARDED_BY(mu_){
+      0, ByName<SlotNames>{{&slots_}}, ByName<SlotNames>{{&slots_}}};
   int64_t contracts_ ABSL_GUARDED_BY(mu_) = 0;
 
   Bitmap live_ ABSL_GUARDED_BY(mu_);
@@ -301,19 +339,17 @@ class MatchingIndex {
   static constexpr int kLevels = 8;
   absl::flat_hash_map<std::string, std::array<Bitmap, kLevels>> language_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, uint8_t> language_id_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> language_names_ ABSL_GUARDED_BY(mu_);  // by language_id_, from 1
   absl::flat_hash_map<int, Bitmap> skill_ ABSL_GUARDED_BY(mu_);
   std::array<Bitmap, kBuckets> buckets_ ABSL_GUARDED_BY(mu_);
   // SlackLoad entries below 0 minutes (a flexible mission with a negative weekly figure): while
   // there are any, a cell's slack bound is 1.
   int64_t negative_loads_ ABSL_GUARDED_BY(mu_) = 0;
-  // Upper-cased country of establishment.
-  absl::flat_hash_map<std::string, Bitmap> country_ ABSL_GUARDED_BY(mu_);
+  // Upper-cased country of establishment, interned (never removed: a small vocabulary).
+  absl::flat_hash_map<std::string, uint32_t> country_id_ ABSL_GUARDED_BY(mu_);
+  std::vector<Bitmap> country_ ABSL_GUARDED_BY(mu_);  // by country_id_
   // Status VERIFIED, a verify date, a well-formed number (the age is checked per query).
   Bitmap registered_ ABSL_GUARDED_BY(mu_);
-  // Exclusion sets: key -> slots. Keys: "g:<group key>" (an employment's employer or a held
-  // contract's client has it), "s:<node>" (a segment whose path holds that node), "l:<node>" (a
-  // segment whose path ends at that node), "r:<code>" (a segment that does not parse, normalized).
-  absl::flat_hash_map<std::string, absl::flat_hash_set<uint32_t>> exclusion_ ABSL_GUARDED_BY(mu_);
   Bitmap exclusivity_ ABSL_GUARDED_BY(mu_);
   // Availability zone names, interned (never removed: a small vocabulary); Hot::zone indexes it.
   static constexpr uint16_t kUnlistedZone = UINT16_MAX;
@@ -327,14 +363,36 @@ class MatchingIndex {
   };
   std::vector<SegmentCode> segment_codes_ ABSL_GUARDED_BY(mu_);
   // By interned code: the slots whose sector_experience lists it (the cells' sector classes).
-  std::vector<absl::flat_hash_set<uint32_t>> sector_slots_ ABSL_GUARDED_BY(mu_);
+  std::vector<SlotSet> sector_slots_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, uint32_t> segment_id_ ABSL_GUARDED_BY(mu_);
-  // The keys of exclusion_ and dependents_, interned: a slot lists its keys by number.
-  std::vector<std::string> key_names_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<std::string, uint32_t> key_id_ ABSL_GUARDED_BY(mu_);
-  // Dependencies: "n:<registration number>", "c:<company name>", "k:<campaign name>" -> slots whose
-  // facts read that company or campaign.
-  absl::flat_hash_map<std::string, absl::flat_hash_set<uint32_t>> dependents_ ABSL_GUARDED_BY(mu_);
+  // The exclusion sets and the dependencies, by interned key (key_id_; a slot lists its keys by
+  // number): key -> slots. Exclusion keys: "g:<group key>" (an employment's employer or a held
+  // contract's client has it), "s:<node>" (a segment whose path holds that node), "l:<node>" (a
+  // segment whose path ends at that node), "r:<code>" (a segment that does not parse,
+  // normalized). Dependency keys: "n:<registration number>", "c:<company name>", "k:<campaign
+  // name>": the slots whose facts read that company or campaign. The prefixes keep them apart.
+  struct Key {
+    std::string name;
+    SlotSet slots;
+  };
+  std::vector<Key> keys_ ABSL_GUARDED_BY(mu_);
+  struct KeyNames {
+    const std::vector<Key>* keys;
+    absl::string_view Name(uint32_t key) const { return (*keys)[key].name; }
+  };
+  absl::flat_hash_set<uint32_t, ByName<KeyNames>, ByName<KeyNames>> key_id_ ABSL_GUARDED_BY(mu_){
+      0, ByName<KeyNames>{{&keys_}}, ByName<KeyNames>{{&keys_}}};
+  // Weekly schedules (availabilities, employments' hours), serialized and interned with the
+  // count of slots that reference them: teleoperators share them. By id; id 0
+  // stands for none. A slot's bytes name them by id.
+  struct Schedule {
+    std::string bytes;
+    uint32_t references = 0;
+  };
+  std::vector<Schedule> schedules_ ABSL_GUARDED_BY(mu_);
+  std::vector<uint32_t> free_schedules_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, uint32_t> schedule_id_ ABSL_GUARDED_BY(mu_);
+  std::string schedule_buffer_ ABSL_GUARDED_BY(mu_);  // InternSchedule's, reused
 
   // Reused answers (MatchOptions::reuse). changes_ counts the teleoperator changes (puts and
   // removals) applied; changed_ names the last kRememberedChanges of them, oldest first. A

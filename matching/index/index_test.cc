@@ -18,6 +18,7 @@
 #include "gtest/gtest.h"
 #include "matching/explain.h"
 #include "matching/generator/generator.h"
+#include "matching/index/slot_set.h"
 #include "matching/policy.h"
 #include "matching/reference.h"
 #include "matching/registration.h"
@@ -420,6 +421,30 @@ class Updater {
   std::vector<std::string> companies_;
   std::vector<std::string> campaigns_;
 };
+
+// A slot set holds the same members as a std::set whether it is a sorted vector or a bitmap,
+// across the switch and after removals.
+TEST(IndexSlotSetTest, SameMembersSmallAndLarge) {
+  SlotSet set;
+  std::set<uint32_t> expected;
+  std::mt19937 rng(7);
+  for (int i = 0; i < 5'000; ++i) {
+    const uint32_t slot = rng() % 3'000;
+    if (rng() % 3 == 0) {
+      set.Erase(slot);
+      expected.erase(slot);
+    } else {
+      set.Insert(slot, 500);  // a bitmap past 500 members
+      expected.insert(slot);
+    }
+    ASSERT_EQ(set.size(), expected.size());
+  }
+  std::vector<uint32_t> members;
+  set.ForEach([&](uint32_t slot) { members.push_back(slot); });
+  EXPECT_EQ(members, std::vector<uint32_t>(expected.begin(), expected.end()));
+  EXPECT_TRUE(set.Contains(*expected.begin()));
+  EXPECT_FALSE(set.Contains(3'000));
+}
 
 // The differential test of issue 4. 20,000 teleoperators and the 300 open campaigns: the index
 // answers every campaign (exact and pruned, which must agree); the reference path, at about half
