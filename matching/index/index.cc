@@ -1004,7 +1004,6 @@ MatchingIndex::BoundInputs MatchingIndex::MakeBoundInputs(const CampaignContext&
         break;
     }
     SortUnique(in.skills);
-    in.relevant_count = static_cast<int64_t>(in.skills.size());
     for (int skill : in.skills) {
       if (skill >= 0 && skill < 64) {
         in.relevant_mask |= uint64_t{1} << skill;
@@ -1055,10 +1054,11 @@ int64_t MatchingIndex::BoundOf(const BoundInputs& in, const CampaignContext& c,
   const int64_t prior = policy.quality_prior_permille();
   const Hot& h = hot_[id];
   int64_t skill = kFixedPointOne;
-  if (in.relevant_count > 0) {
+  const int64_t relevant_count = static_cast<int64_t>(in.skills.size());
+  if (relevant_count > 0) {
     int64_t held = std::popcount(h.skills & in.relevant_mask);
     for (const Bitmap* b : in.relevant) held += b->Test(id);
-    skill = held * kFixedPointOne / in.relevant_count;
+    skill = held * kFixedPointOne / relevant_count;
   }
   int64_t sector = 0;
   if (!in.sector_fit.empty()) {
@@ -1402,7 +1402,7 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
   if (options.top_k == 0) return result;
   const BoundInputs in = MakeBoundInputs(c, policy);
   const int64_t cap = in.cap;
-  const int64_t relevant_count = in.relevant_count;
+  const int64_t relevant_count = static_cast<int64_t>(in.skills.size());
   const std::vector<int>& skills = in.skills;
   const std::vector<std::string>& language_names = in.language_names;
   const std::vector<std::vector<int64_t>>& sector_fit = in.sector_fit;

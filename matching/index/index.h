@@ -201,7 +201,6 @@ class MatchingIndex {
     std::vector<int> skills;
     uint64_t relevant_mask = 0;
     std::vector<const Bitmap*> relevant;
-    int64_t relevant_count = 0;
     std::vector<uint8_t> language_ids;
     std::vector<std::string> language_names;
     std::vector<std::vector<int64_t>> sector_fit;

@@ -776,9 +776,12 @@ absl::Status ContractServiceImpl::WriteLog(
                         {{"activity_log", written.name()},
                          {"band", v1::RiskBand_Name(contract.risk().band())}});
         if (!rescored.ok()) return rescored.status();
-        // The teleoperator's other open contracts read this history too (each client's share of
-        // the revenue, the other clients, the months with one client): rescored in the same
-        // transaction, rewritten when their assessment changes.
+        // The teleoperator's other open contracts read the day's revenue too (each client's
+        // share of it): when it changed, they are rescored in the same transaction and rewritten
+        // when their assessment changes. Nothing else of a day reaches their facts.
+        const int64_t revenue_before =
+            previous->has_value() ? (*previous)->revenue().minor_units() : 0;
+        if (written.revenue().minor_units() == revenue_before) return written;
         for (const matching::ContractData& other : dataset->teleoperator(teleoperator)->contracts) {
           if (other.contract.name() == contract.name() || !IsOpen(other.contract.state())) {
             continue;

@@ -96,11 +96,6 @@ absl::Status Scenario::Employment(const std::string& teleoperator, const std::st
                                   int weekly_hours) {
   // Equal mornings from 08:00, Monday to Friday.
   const int daily = weekly_hours * 60 / 5;
-  std::vector<std::string> windows;
-  for (int day = 0; day < 5; ++day) {
-    windows.push_back(absl::StrCat(R"({"start_minute":)", day * 1440 + 480, R"(,"end_minute":)",
-                                   day * 1440 + 480 + daily, "}"));
-  }
   return Write(root(), "TeleoperatorService.CreateEmployment",
                absl::StrCat(R"({"parent":"teleoperators/)", teleoperator, R"(","employment_id":")",
                             id, R"(","request_id":"employment-)", teleoperator, "-", id,
@@ -108,7 +103,7 @@ absl::Status Scenario::Employment(const std::string& teleoperator, const std::st
                             employer_number, R"(","registration_number":")", employer_number,
                             R"(","country_code":"FR","segments":[")", segment,
                             R"("]},"schedule":{"time_zone":"Europe/Paris","windows":[)",
-                            absl::StrJoin(windows, ","),
+                            WeekdayWindows(480, 480 + daily),
                             R"(]},"start_date":{"year":2025,"month":1,"day":6}}})"))
       .status();
 }
