@@ -9,6 +9,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace callmatch::matching {
@@ -37,6 +38,12 @@ class Bitmap {
     if (words_.size() < other.words_.size()) words_.resize(other.words_.size(), 0);
     for (size_t w = 0; w < other.words_.size(); ++w) words_[w] |= other.words_[w];
   }
+  // this |= bits & mask.
+  void OrMaskedWith(const Bitmap& bits, const Bitmap& mask) {
+    const size_t n = std::min(bits.words_.size(), mask.words_.size());
+    if (words_.size() < n) words_.resize(n, 0);
+    for (size_t w = 0; w < n; ++w) words_[w] |= bits.words_[w] & mask.words_[w];
+  }
   void ClearAll() { words_.clear(); }
   size_t Count() const {
     size_t n = 0;
@@ -59,6 +66,51 @@ class Bitmap {
 
  private:
   std::vector<uint64_t> words_;
+};
+
+// A bitmap with a summary of its words (bit w set when word w is not zero), for sets far smaller
+// than the slot range: a pass over the members of two of them reads only the words both hold
+// (ForEachWordOfBoth), not the whole range.
+class SummarizedBitmap {
+ public:
+  SummarizedBitmap() = default;
+  explicit SummarizedBitmap(Bitmap bits) : bits_(std::move(bits)) {
+    for (size_t w = 0; w < bits_.word_count(); ++w) {
+      if (bits_.words()[w] != 0) summary_.Set(static_cast<uint32_t>(w));
+    }
+  }
+  void Set(uint32_t i) {
+    bits_.Set(i);
+    summary_.Set(i / 64);
+  }
+  void Clear(uint32_t i) {
+    bits_.Clear(i);
+    if (i / 64 < bits_.word_count() && bits_.words()[i / 64] == 0) summary_.Clear(i / 64);
+  }
+  void ClearAll() {
+    bits_.ClearAll();
+    summary_.ClearAll();
+  }
+  const Bitmap& bits() const { return bits_; }
+
+  // Calls fn(w, word of a, word of b) for every word w, ascending, where both a and b have a
+  // member.
+  template <typename F>
+  static void ForEachWordOfBoth(const SummarizedBitmap& a, const SummarizedBitmap& b, F&& fn) {
+    const size_t n = std::min(a.summary_.word_count(), b.summary_.word_count());
+    const uint64_t* sa = a.summary_.words();
+    const uint64_t* sb = b.summary_.words();
+    for (size_t s = 0; s < n; ++s) {
+      for (uint64_t both = sa[s] & sb[s]; both != 0; both &= both - 1) {
+        const size_t w = s * 64 + static_cast<size_t>(std::countr_zero(both));
+        fn(w, a.bits_.words()[w], b.bits_.words()[w]);
+      }
+    }
+  }
+
+ private:
+  Bitmap bits_;
+  Bitmap summary_;
 };
 
 }  // namespace callmatch::matching

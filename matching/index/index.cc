@@ -817,7 +817,7 @@ void MatchingIndex::Load(const Dataset& dataset) {
   language_.clear();
   language_id_.clear();
   language_names_.clear();
-  for (Bitmap& b : buckets_) b.ClearAll();
+  for (SummarizedBitmap& b : buckets_) b.ClearAll();
   negative_loads_ = 0;
   sector_slots_.clear();
   skill_.clear();
@@ -1297,14 +1297,10 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
   Bitmap suspects;
   for (const std::string& key : keys) {
     if (const SlotSet* slots = KeySlots(key); slots != nullptr) {
-      slots->ForEach([&](uint32_t id) {
-        if (candidates.Test(id)) suspects.Set(id);
-      });
+      slots->OrMaskedInto(candidates, suspects);
     }
   }
-  exclusivity_.ForEach([&](uint32_t id) {
-    if (candidates.Test(id)) suspects.Set(id);
-  });
+  suspects.OrMaskedWith(exclusivity_, candidates);
 
   bool language_past_native = false;
   for (const v1::LanguageLevel& need : c.campaign->languages()) {
@@ -1521,11 +1517,9 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
     for (int64_t v : values) {
       Bitmap at;
       for (size_t e = 0; e < best_fit.size(); ++e) {
-        if (best_fit[e] != v) continue;
-        sector_slots_[e].ForEach([&](uint32_t id) {
-          if (candidates.Test(id) && !covered.Test(id)) at.Set(id);
-        });
+        if (best_fit[e] == v) sector_slots_[e].OrMaskedInto(candidates, at);
       }
+      at.AndNotWith(covered);
       covered.OrWith(at);
       sector_classes.push_back({std::move(at), v});
     }
@@ -1581,15 +1575,16 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
   std::priority_queue<Bound> pending;
   // The AND of a cell's skill, language and sector classes, made once for all its quality
   // buckets: a visit then reads two bitmaps instead of four.
+  // Summarized, like the quality buckets: a visit reads only the words that hold members of both.
   struct Combination {
     const Class* skill;
     const Class* language;
     const Class* sector;
-    Bitmap members;
+    SummarizedBitmap members;
   };
   std::vector<Combination> combinations;
   combinations.reserve(cells.size());  // references into it stay valid
-  auto members_of = [&](const Cell& cell) -> const Bitmap& {
+  auto members_of = [&](const Cell& cell) -> const SummarizedBitmap& {
     for (const Combination& k : combinations) {
       if (k.skill == cell.skill && k.language == cell.language && k.sector == cell.sector) {
         return k.members;
@@ -1598,7 +1593,8 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
     Bitmap members = cell.skill->members;
     members.AndWith(cell.language->members);
     members.AndWith(cell.sector->members);
-    combinations.push_back({cell.skill, cell.language, cell.sector, std::move(members)});
+    combinations.push_back(
+        {cell.skill, cell.language, cell.sector, SummarizedBitmap(std::move(members))});
     return combinations.back().members;
   };
   for (const Cell& cell : cells) {
@@ -1614,11 +1610,6 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
       pending = {};
       break;
     }
-    const Bitmap& members = members_of(cell);
-    const Bitmap& bucket = buckets_[cell.bucket];
-    const size_t words = std::min(members.word_count(), bucket.word_count());
-    const uint64_t* a = members.words();
-    const uint64_t* q = bucket.words();
     // Members in name order (in_order_) whose own bound is the cell's: evaluated as met, and the
     // first that cannot enter the top ends them all (the next have the same bound and later
     // names; the cell's others have lower bounds). In a large cell of equal bounds (before any
@@ -1626,24 +1617,25 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
     const uint64_t* o = in_order_.words();
     const size_t ordered_words = in_order_.word_count();
     uint64_t skip = 0;  // ~0 once the in-order members are done
-    for (size_t w = 0; w < words; ++w) {
-      const uint64_t ordered = w < ordered_words ? o[w] : 0;
-      uint64_t bits = a[w] & q[w] & ~(ordered & skip);
-      for (; bits != 0; bits &= bits - 1) {
-        const uint32_t id = static_cast<uint32_t>(w * 64 + std::countr_zero(bits));
-        if (!passes_rest(id)) continue;
-        const int64_t bound = bound_of(id);
-        const bool in_order = (ordered >> (id % 64) & 1) != 0;
-        if (!in_order || bound != cell.bound) {
-          pending.push({bound, id});
-        } else if (top.Enters(bound, slots_[id]->name)) {
-          evaluate(id);
-        } else {
-          skip = ~uint64_t{0};
-          bits &= ~ordered;
-        }
-      }
-    }
+    SummarizedBitmap::ForEachWordOfBoth(
+        members_of(cell), buckets_[cell.bucket], [&](size_t w, uint64_t a, uint64_t q) {
+          const uint64_t ordered = w < ordered_words ? o[w] : 0;
+          uint64_t bits = a & q & ~(ordered & skip);
+          for (; bits != 0; bits &= bits - 1) {
+            const uint32_t id = static_cast<uint32_t>(w * 64 + std::countr_zero(bits));
+            if (!passes_rest(id)) continue;
+            const int64_t bound = bound_of(id);
+            const bool in_order = (ordered >> (id % 64) & 1) != 0;
+            if (!in_order || bound != cell.bound) {
+              pending.push({bound, id});
+            } else if (top.Enters(bound, slots_[id]->name)) {
+              evaluate(id);
+            } else {
+              skip = ~uint64_t{0};
+              bits &= ~ordered;
+            }
+          }
+        });
   }
   while (!pending.empty() && !below_top(pending.top().bound)) {
     const Bound next = pending.top();

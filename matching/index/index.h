@@ -340,7 +340,7 @@ class MatchingIndex {
   absl::flat_hash_map<std::string, uint8_t> language_id_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> language_names_ ABSL_GUARDED_BY(mu_);  // by language_id_, from 1
   absl::flat_hash_map<int, Bitmap> skill_ ABSL_GUARDED_BY(mu_);
-  std::array<Bitmap, kBuckets> buckets_ ABSL_GUARDED_BY(mu_);
+  std::array<SummarizedBitmap, kBuckets> buckets_ ABSL_GUARDED_BY(mu_);
   // SlackLoad entries below 0 minutes (a flexible mission with a negative weekly figure): while
   // there are any, a cell's slack bound is 1.
   int64_t negative_loads_ ABSL_GUARDED_BY(mu_) = 0;

@@ -4,6 +4,7 @@
 #include "matching/index/index.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstdio>
 #include <map>
 #include <random>
@@ -18,6 +19,7 @@
 #include "gtest/gtest.h"
 #include "matching/explain.h"
 #include "matching/generator/generator.h"
+#include "matching/index/bitmap.h"
 #include "matching/index/slot_set.h"
 #include "matching/policy.h"
 #include "matching/reference.h"
@@ -444,6 +446,68 @@ TEST(IndexSlotSetTest, SameMembersSmallAndLarge) {
   EXPECT_EQ(members, std::vector<uint32_t>(expected.begin(), expected.end()));
   EXPECT_TRUE(set.Contains(*expected.begin()));
   EXPECT_FALSE(set.Contains(3'000));
+}
+
+// OrMaskedInto adds the members the mask holds, whether the set is a B-tree or a bitmap.
+TEST(IndexSlotSetTest, OrMaskedIntoAddsTheMaskedMembers) {
+  Bitmap odd;
+  for (uint32_t slot = 1; slot < 3'000; slot += 2) odd.Set(slot);
+  for (size_t large_above : {size_t{10'000}, size_t{100}}) {
+    SlotSet set;
+    for (uint32_t slot = 0; slot < 1'000; slot += 3) set.Insert(slot, large_above);
+    Bitmap out;
+    out.Set(2'000);  // kept
+    set.OrMaskedInto(odd, out);
+    std::vector<uint32_t> got;
+    out.ForEach([&](uint32_t slot) { got.push_back(slot); });
+    std::vector<uint32_t> expected;
+    for (uint32_t slot = 3; slot < 1'000; slot += 6) expected.push_back(slot);
+    expected.push_back(2'000);
+    EXPECT_EQ(got, expected) << "large above " << large_above;
+  }
+}
+
+// ForEachWordOfBoth visits exactly the words where both bitmaps have a member, after sets and
+// clears (a word emptied by a clear leaves the summary).
+TEST(IndexSummarizedBitmapTest, WordsOfBothAfterSetsAndClears) {
+  std::mt19937 rng(11);
+  std::set<uint32_t> in_a, in_b;
+  SummarizedBitmap a, b;
+  for (int i = 0; i < 20'000; ++i) {
+    const uint32_t slot = rng() % 40'000;
+    const bool to_a = rng() % 2 == 0;
+    const bool set = rng() % 3 != 0;
+    SummarizedBitmap& bits = to_a ? a : b;
+    std::set<uint32_t>& model = to_a ? in_a : in_b;
+    if (set) {
+      bits.Set(slot);
+      model.insert(slot);
+    } else {
+      bits.Clear(slot);
+      model.erase(slot);
+    }
+  }
+  std::set<size_t> expected_words;
+  std::vector<uint32_t> expected_both;
+  for (uint32_t slot : in_a) {
+    if (in_b.contains(slot)) expected_both.push_back(slot);
+  }
+  std::set<size_t> words_of_b;
+  for (uint32_t slot : in_b) words_of_b.insert(slot / 64);
+  for (uint32_t slot : in_a) {
+    if (words_of_b.contains(slot / 64)) expected_words.insert(slot / 64);
+  }
+  std::set<size_t> words;
+  std::vector<uint32_t> both;
+  SummarizedBitmap::ForEachWordOfBoth(a, b, [&](size_t w, uint64_t wa, uint64_t wb) {
+    EXPECT_TRUE(words.insert(w).second);
+    for (uint64_t bits = wa & wb; bits != 0; bits &= bits - 1) {
+      both.push_back(static_cast<uint32_t>(w * 64 + std::countr_zero(bits)));
+    }
+  });
+  EXPECT_EQ(words, expected_words);
+  EXPECT_EQ(both, expected_both);
+  EXPECT_FALSE(expected_both.empty());
 }
 
 // The differential test of issue 4. 20,000 teleoperators and the 300 open campaigns: the index

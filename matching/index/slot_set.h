@@ -51,6 +51,16 @@ class SlotSet {
   bool Contains(uint32_t slot) const {
     return large_ != nullptr ? large_->bits.Test(slot) : small_.contains(slot);
   }
+  // out |= this & mask: word by word once the set is a bitmap.
+  void OrMaskedInto(const Bitmap& mask, Bitmap& out) const {
+    if (large_ != nullptr) {
+      out.OrMaskedWith(large_->bits, mask);
+      return;
+    }
+    for (uint32_t s : small_) {
+      if (mask.Test(s)) out.Set(s);
+    }
+  }
   // Calls fn(slot) for every member, in ascending order.
   template <typename F>
   void ForEach(F&& fn) const {
