@@ -1044,11 +1044,15 @@ MatchingIndex::BoundInputs MatchingIndex::MakeBoundInputs(const CampaignContext&
   in.remaining_first = DayNumber(c.remaining.first);
   in.remaining_last = DayNumber(c.remaining.last);
   in.fairness_since = DayNumber(c.as_of - policy.fairness_window_days());
+  in.slack_max = negative_loads_ > 0 ? kFixedPointOne
+                                     : std::clamp<int64_t>(in.cap - c.week_minutes, 0, in.cap) *
+                                           kFixedPointOne / in.cap;
   return in;
 }
 
 int64_t MatchingIndex::BoundOf(const BoundInputs& in, const CampaignContext& c,
-                               const v1::MatchingPolicy& policy, uint32_t id) const {
+                               const v1::MatchingPolicy& policy, uint32_t id,
+                               BoundDetail detail) const {
   const int64_t cap = in.cap;
   const int64_t prior_observations = policy.quality_prior_observations();
   const int64_t prior = policy.quality_prior_permille();
@@ -1092,22 +1096,25 @@ int64_t MatchingIndex::BoundOf(const BoundInputs& in, const CampaignContext& c,
     }
     language /= static_cast<int64_t>(in.language_names.size());
   }
-  int64_t load = c.week_minutes;
-  if (h.has_loads) {
-    for (const SlackLoad& j : loads_[id]) {
-      if (j.first > in.remaining_last || j.last < in.remaining_first) continue;
-      if (j.campaign != nullptr && j.campaign->name() == c.campaign->name()) continue;
-      load += j.minutes;
+  int64_t slack = in.slack_max;
+  if (detail == BoundDetail::kFull) {
+    int64_t load = c.week_minutes;
+    if (h.has_loads) {
+      for (const SlackLoad& j : loads_[id]) {
+        if (j.first > in.remaining_last || j.last < in.remaining_first) continue;
+        if (j.campaign != nullptr && j.campaign->name() == c.campaign->name()) continue;
+        load += j.minutes;
+      }
     }
+    slack = std::clamp<int64_t>(cap - load, 0, cap) * kFixedPointOne / cap;
   }
-  const int64_t slack = std::clamp<int64_t>(cap - load, 0, cap) * kFixedPointOne / cap;
   const int64_t denominator = h.appointments_set + prior_observations;
   const int64_t quality =
       denominator <= 0
           ? prior
           : (kFixedPointOne * h.appointments_validated + prior_observations * prior) / denominator;
   int64_t recent = 0;
-  if (h.has_assignments) {
+  if (detail == BoundDetail::kFull && h.has_assignments) {
     for (int32_t first : assignment_starts_[id]) recent += first >= in.fairness_since;
   }
   const int64_t fairness = kFixedPointOne / (1 + recent);
@@ -1397,7 +1404,6 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
   // bound (ties rank by name, so an equal bound may still enter).
   if (options.top_k == 0) return result;
   const BoundInputs in = MakeBoundInputs(c, policy);
-  const int64_t cap = in.cap;
   const int64_t relevant_count = static_cast<int64_t>(in.skills.size());
   const std::vector<int>& skills = in.skills;
   const std::vector<std::string>& language_names = in.language_names;
@@ -1408,6 +1414,7 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
   struct Bound {
     int64_t bound;
     uint32_t id;
+    bool full = true;  // BoundDetail::kFull, else kDense
     bool operator<(const Bound& other) const { return bound < other.bound; }
   };
   auto below_top = [&](int64_t bound) { return top.full() && bound < top.worst_score(); };
@@ -1527,10 +1534,7 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
     none.AndNotWith(covered);
     sector_classes.push_back({std::move(none), 0});
   }
-  const int64_t slack_max =
-      negative_loads_ > 0
-          ? kFixedPointOne
-          : std::clamp<int64_t>(cap - c.week_minutes, 0, cap) * kFixedPointOne / cap;
+  const int64_t slack_max = in.slack_max;
   struct Cell {
     int64_t bound;
     const Class* skill;
@@ -1572,7 +1576,28 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
   }
   std::stable_sort(cells.begin(), cells.end(),
                    [](const Cell& a, const Cell& b) { return a.bound > b.bound; });
+  // A cell's members enter `pending` with their dense bound (BoundDetail::kDense: Hot alone, one
+  // cache line); one that reaches the top is bounded again with its loads and assignments, and
+  // goes back if that is lower. Most members never get there.
   std::priority_queue<Bound> pending;
+  // Evaluates the pending candidates whose bound is at least `until`, best first; false once the
+  // k-th score beats the next bound (the rest cannot enter).
+  auto evaluate_pending = [&](int64_t until) {
+    while (!pending.empty() && pending.top().bound >= until) {
+      const Bound next = pending.top();
+      pending.pop();
+      if (below_top(next.bound)) return false;
+      if (!next.full) {
+        const int64_t full = BoundOf(in, c, policy, next.id, BoundDetail::kFull);
+        if (full < next.bound) {
+          pending.push({full, next.id});
+          continue;
+        }
+      }
+      evaluate_bounded(next);
+    }
+    return true;
+  };
   // The AND of a cell's skill, language and sector classes, made once for all its quality
   // buckets: a visit then reads two bitmaps instead of four.
   // Summarized, like the quality buckets: a visit reads only the words that hold members of both.
@@ -1598,15 +1623,7 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
     return combinations.back().members;
   };
   for (const Cell& cell : cells) {
-    bool stop = false;
-    while (!pending.empty() && pending.top().bound >= cell.bound) {
-      const Bound next = pending.top();
-      pending.pop();
-      stop = below_top(next.bound);
-      if (stop) break;
-      evaluate_bounded(next);
-    }
-    if (stop || below_top(cell.bound)) {
+    if (!evaluate_pending(cell.bound) || below_top(cell.bound)) {
       pending = {};
       break;
     }
@@ -1624,10 +1641,15 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
           for (; bits != 0; bits &= bits - 1) {
             const uint32_t id = static_cast<uint32_t>(w * 64 + std::countr_zero(bits));
             if (!passes_rest(id)) continue;
-            const int64_t bound = bound_of(id);
             const bool in_order = (ordered >> (id % 64) & 1) != 0;
+            int64_t bound = BoundOf(in, c, policy, id, BoundDetail::kDense);
+            bool full = false;
+            if (in_order && bound == cell.bound) {
+              bound = bound_of(id);
+              full = true;
+            }
             if (!in_order || bound != cell.bound) {
-              pending.push({bound, id});
+              pending.push({bound, id, full});
             } else if (top.Enters(bound, slots_[id]->name)) {
               evaluate(id);
             } else {
@@ -1637,11 +1659,7 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
           }
         });
   }
-  while (!pending.empty() && !below_top(pending.top().bound)) {
-    const Bound next = pending.top();
-    pending.pop();
-    evaluate_bounded(next);
-  }
+  evaluate_pending(std::numeric_limits<int64_t>::min());
   result.top = top.Take();
   return result;
 }

@@ -207,7 +207,13 @@ class MatchingIndex {
     int32_t remaining_first = 0;
     int32_t remaining_last = 0;
     int32_t fairness_since = 0;
+    // The best slack any candidate can have: what the campaign's own minutes leave of the cap (1
+    // while some load is negative), in kFixedPointOne units.
+    int64_t slack_max = 0;
   };
+  // How much of a slot BoundOf reads: the dense fields only (Hot: slack at BoundInputs::slack_max,
+  // fairness at 1), or also its loads and assignment starts (two more blocks of memory).
+  enum class BoundDetail { kDense, kFull };
 
   // Writer helpers, under mu_ exclusively.
   // Enters a slot whose data and facts are set in the bitmaps and sets. `kept_keys`, sorted: the
@@ -264,10 +270,10 @@ class MatchingIndex {
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   // An upper bound of slot `id`'s score for the campaign if it is eligible: every component as
   // ranking.cc computes it, but slack at what the loads that surely count leave of the cap and no
-  // dependence penalty.
+  // dependence penalty (kFull); kDense is a looser bound read from Hot alone.
   int64_t BoundOf(const BoundInputs& inputs, const CampaignContext& context,
-                  const v1::MatchingPolicy& policy, uint32_t id) const
-      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+                  const v1::MatchingPolicy& policy, uint32_t id,
+                  BoundDetail detail = BoundDetail::kFull) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   uint32_t InternSegment(const std::string& code) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   uint32_t InternKey(const std::string& key) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // A reference to a schedule in schedules_ (its id), and its release.
