@@ -622,9 +622,11 @@ void MatchingIndex::Compile(uint32_t id, const TeleoperatorData& data,
     zone_names_.push_back(zone);
   }
   hot.zone = zone_it->second;
+  HourMasks hours;
   if (ValidateWindows(profile.availability()).ok()) {
-    ScheduleHours(profile.availability(), hot.full_hours, hot.touched_hours);
+    ScheduleHours(profile.availability(), hours.full, hours.touched);
   }
+  hot.hours = hours_.Intern(hours);
   hot.bucket = static_cast<uint8_t>(QualityBucket(hot));
   buckets_[hot.bucket].Set(id);
   hot.has_assignments = !assignment_starts.empty();
@@ -655,6 +657,7 @@ void MatchingIndex::Uncompile(uint32_t id, bool recompiling) {
   registered_.Clear(id);
   exclusivity_.Clear(id);
   buckets_[hot_[id].bucket].Clear(id);
+  hours_.Release(hot.hours);
   for (const SlackLoad& load : loads_[id]) negative_loads_ -= load.minutes < 0;
   if (hot.sector_count > Hot::kInlineSectors) {
     for (uint32_t code : s.rare->sectors) sector_slots_[code].Erase(id);
@@ -828,6 +831,7 @@ void MatchingIndex::Load(const Dataset& dataset) {
   zone_names_.clear();
   zone_id_.clear();
   hot_.clear();
+  hours_.Clear();
   loads_.Clear();
   assignment_starts_.Clear();
   segment_codes_.clear();
@@ -1346,13 +1350,14 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
   auto passes_hours = [&](const Hot& h) {
     if (h.zone >= zone_filters.size() || !zone_filters[h.zone].active) return true;
     const ZoneFilter& f = zone_filters[h.zone];
+    const HourMasks& have = hours_[h.hours];
     if (c.imposed) {
-      return ((f.full[0] & ~h.full_hours[0]) | (f.full[1] & ~h.full_hours[1]) |
-              (f.full[2] & ~h.full_hours[2])) == 0;
+      return ((f.full[0] & ~have.full[0]) | (f.full[1] & ~have.full[1]) |
+              (f.full[2] & ~have.full[2])) == 0;
     }
-    const int64_t hours = std::popcount(f.touched[0] & h.touched_hours[0]) +
-                          std::popcount(f.touched[1] & h.touched_hours[1]) +
-                          std::popcount(f.touched[2] & h.touched_hours[2]);
+    const int64_t hours = std::popcount(f.touched[0] & have.touched[0]) +
+                          std::popcount(f.touched[1] & have.touched[1]) +
+                          std::popcount(f.touched[2] & have.touched[2]);
     return 60 * hours >= required_minutes;
   };
   auto passes_rest = [&](uint32_t id) {

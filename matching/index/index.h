@@ -42,6 +42,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -56,6 +57,7 @@
 #include "matching/context.h"
 #include "matching/dataset.h"
 #include "matching/index/bitmap.h"
+#include "matching/index/intern_table.h"
 #include "matching/index/per_slot.h"
 #include "matching/index/slot_set.h"
 
@@ -150,10 +152,23 @@ class MatchingIndex {
 
  private:
   struct Slot;
+  // Rule 7's filter: the hours of an availability's nominal week (bit h of word h / 64, Monday
+  // 00:00 = 0) covered entirely and touched. Both empty when its windows are unreadable (rule 7
+  // then fails). Interned (hours_): teleoperators share them.
+  struct HourMasks {
+    std::array<uint64_t, 3> full{};
+    std::array<uint64_t, 3> touched{};
+    bool operator==(const HourMasks& other) const = default;
+    template <typename H>
+    friend H AbslHashValue(H h, const HourMasks& m) {
+      return H::combine(std::move(h), m.full, m.touched);
+    }
+  };
   // What the per-candidate checks and score bounds read, dense by slot so that a pass over
-  // tens of thousands of candidates does not chase one pointer each.
-  struct Hot {
+  // tens of thousands of candidates does not chase one pointer each: one cache line a slot.
+  struct alignas(64) Hot {
     int32_t verified_day = 0;  // days since 1970-01-01; meaningful for the slots in registered_
+    uint32_t hours = 0;        // its HourMasks in hours_
     uint8_t sector_count = 0;  // more than kInlineSectors: read the slot's Rare
     uint8_t language_count = 0;
     bool has_loads = false;        // employments or contracts: the slack bound reads the slot
@@ -175,12 +190,8 @@ class MatchingIndex {
     uint64_t skills = 0;                    // bit s: skill s held (skills 0 to 63; others: skill_)
     int64_t appointments_set = 0;
     int64_t appointments_validated = 0;
-    // Rule 7's filter: the hours of its availability's nominal week (bit h of word h / 64,
-    // Monday 00:00 = 0) covered entirely and touched. Both empty when its windows are unreadable
-    // (rule 7 then fails).
-    std::array<uint64_t, 3> full_hours{};
-    std::array<uint64_t, 3> touched_hours{};
   };
+  static_assert(sizeof(Hot) == 64);
   // Quality buckets: the slots by validated-appointment rate (kRateClasses classes) and number of
   // appointments set (kCountClasses classes), one for none set, one for the slots whose score
   // has no bound (a language level past NATIVE). A bucket bounds the quality component whatever
@@ -302,6 +313,7 @@ class MatchingIndex {
   std::vector<uint32_t> free_slots_ ABSL_GUARDED_BY(mu_);
   std::string encode_buffer_ ABSL_GUARDED_BY(mu_);  // Compile's, reused
   std::vector<Hot> hot_ ABSL_GUARDED_BY(mu_);       // by slot
+  InternTable<HourMasks> hours_ ABSL_GUARDED_BY(mu_);
   // The slack bound's inputs, by slot, in days since 1970-01-01: each employment, and each
   // contract that holds time, with the minutes it adds at least to a week's load (campaign:
   // nullptr for an employment).
