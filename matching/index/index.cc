@@ -1502,42 +1502,83 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
     auto value = [&](int lowest) {
       return ((n - 1) * kFixedPointOne + kFixedPointOne * lowest / kMaxLevel) / n;
     };
-    Bitmap native = every_language_at(kMaxLevel);
-    Bitmap c2 = every_language_at(kMaxLevel - 1);
-    Bitmap lower = candidates;
-    lower.AndNotWith(c2);
-    c2.AndNotWith(native);
-    language_classes.push_back({std::move(native), value(kMaxLevel)});
-    language_classes.push_back({std::move(c2), value(kMaxLevel - 1)});
-    language_classes.push_back({std::move(lower), value(kMaxLevel - 2)});
-  }
-  std::vector<Class> sector_classes;
-  if (sector_fit.empty()) {
-    sector_classes.push_back({candidates, 0});
-  } else {
-    std::vector<int64_t> best_fit(segment_codes_.size(), 0);
-    for (const std::vector<int64_t>& fit : sector_fit) {
-      for (size_t e = 0; e < fit.size(); ++e) best_fit[e] = std::max(best_fit[e], fit[e]);
+    // A class per lowest level, from NATIVE down to the lowest the campaign asks (rule 8 leaves
+    // no candidate below it); any other candidate in one more class at the largest value.
+    int asked = kMaxLevel;
+    for (const v1::LanguageLevel& need : c.campaign->languages()) {
+      asked = std::min(asked, std::clamp<int>(need.level(), 0, kMaxLevel));
     }
+    Bitmap covered;
+    for (int level = kMaxLevel; level >= asked; --level) {
+      Bitmap at = every_language_at(level);
+      at.AndNotWith(covered);
+      covered.OrWith(at);
+      language_classes.push_back({std::move(at), value(level)});
+    }
+    Bitmap rest = candidates;
+    rest.AndNotWith(covered);
+    language_classes.push_back({std::move(rest), kFixedPointOne});
+  }
+  // The candidates by their best fit among `fit`'s (one per interned code): a class per
+  // distinct value, best first, and the rest at 0.
+  auto classes_by_fit = [&](const std::vector<int64_t>& fit) {
     std::vector<int64_t> values;
-    for (int64_t v : best_fit) {
+    for (int64_t v : fit) {
       if (v > 0) values.push_back(v);
     }
     std::sort(values.begin(), values.end(), std::greater<>());
     values.erase(std::unique(values.begin(), values.end()), values.end());
+    std::vector<Class> classes;
     Bitmap covered;
     for (int64_t v : values) {
       Bitmap at;
-      for (size_t e = 0; e < best_fit.size(); ++e) {
-        if (best_fit[e] == v) sector_slots_[e].OrMaskedInto(candidates, at);
+      for (size_t e = 0; e < fit.size(); ++e) {
+        if (fit[e] == v) sector_slots_[e].OrMaskedInto(candidates, at);
       }
       at.AndNotWith(covered);
       covered.OrWith(at);
-      sector_classes.push_back({std::move(at), v});
+      classes.push_back({std::move(at), v});
     }
     Bitmap none = candidates;
     none.AndNotWith(covered);
-    sector_classes.push_back({std::move(none), 0});
+    classes.push_back({std::move(none), 0});
+    return classes;
+  };
+  // The sector component is the average over the campaign's segments of each one's best fit. A
+  // class per combination of the segments' classes is exact; past kMaxSectorClasses
+  // combinations, the classes of the best fit over all segments bound the average.
+  constexpr size_t kMaxSectorClasses = 64;
+  std::vector<Class> sector_classes;
+  if (sector_fit.empty()) {
+    sector_classes.push_back({candidates, 0});
+  } else {
+    std::vector<std::vector<Class>> by_segment;
+    size_t combinations = 1;
+    for (const std::vector<int64_t>& fit : sector_fit) {
+      by_segment.push_back(classes_by_fit(fit));
+      combinations *= by_segment.back().size();
+    }
+    if (combinations <= kMaxSectorClasses) {
+      sector_classes.push_back({candidates, 0});  // values summed, divided at the end
+      for (const std::vector<Class>& classes : by_segment) {
+        std::vector<Class> next;
+        for (const Class& so_far : sector_classes) {
+          for (const Class& k : classes) {
+            Bitmap both = so_far.members;
+            both.AndWith(k.members);
+            next.push_back({std::move(both), so_far.value + k.value});
+          }
+        }
+        sector_classes = std::move(next);
+      }
+      for (Class& k : sector_classes) k.value /= static_cast<int64_t>(sector_fit.size());
+    } else {
+      std::vector<int64_t> best_fit(segment_codes_.size(), 0);
+      for (const std::vector<int64_t>& fit : sector_fit) {
+        for (size_t e = 0; e < fit.size(); ++e) best_fit[e] = std::max(best_fit[e], fit[e]);
+      }
+      sector_classes = classes_by_fit(best_fit);
+    }
   }
   const int64_t slack_max = in.slack_max;
   struct Cell {
