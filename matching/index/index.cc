@@ -1661,11 +1661,9 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
         return k.members;
       }
     }
-    Bitmap members = cell.skill->members;
-    members.AndWith(cell.language->members);
-    members.AndWith(cell.sector->members);
     combinations.push_back(
-        {cell.skill, cell.language, cell.sector, SummarizedBitmap(std::move(members))});
+        {cell.skill, cell.language, cell.sector,
+         SummarizedBitmap::And(cell.skill->members, cell.language->members, cell.sector->members)});
     return combinations.back().members;
   };
   for (const Cell& cell : cells) {

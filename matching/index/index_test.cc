@@ -510,6 +510,54 @@ TEST(IndexSummarizedBitmapTest, WordsOfBothAfterSetsAndClears) {
   EXPECT_FALSE(expected_both.empty());
 }
 
+// And writes the intersection of three bitmaps of different lengths, and a summary that holds
+// exactly its non-zero words.
+TEST(IndexSummarizedBitmapTest, AndOfThree) {
+  std::mt19937 rng(5);
+  Bitmap a, b, c;
+  std::set<uint32_t> in_a, in_b, in_c;
+  for (int i = 0; i < 30'000; ++i) {
+    const uint32_t slot = rng() % 50'000;
+    switch (rng() % 3) {
+      case 0:
+        a.Set(slot);
+        in_a.insert(slot);
+        break;
+      case 1:
+        if (slot < 40'000) {  // b ends earlier
+          b.Set(slot);
+          in_b.insert(slot);
+        }
+        break;
+      default:
+        c.Set(slot);
+        in_c.insert(slot);
+    }
+  }
+  std::vector<uint32_t> expected;
+  std::set<size_t> expected_words;
+  for (uint32_t slot : in_a) {
+    if (in_b.contains(slot) && in_c.contains(slot)) {
+      expected.push_back(slot);
+      expected_words.insert(slot / 64);
+    }
+  }
+  SummarizedBitmap everyone;
+  for (uint32_t slot = 0; slot < 50'000; ++slot) everyone.Set(slot);
+  std::vector<uint32_t> members;
+  std::set<size_t> words;
+  SummarizedBitmap::ForEachWordOfBoth(
+      SummarizedBitmap::And(a, b, c), everyone, [&](size_t w, uint64_t word, uint64_t) {
+        words.insert(w);
+        for (; word != 0; word &= word - 1) {
+          members.push_back(static_cast<uint32_t>(w * 64 + std::countr_zero(word)));
+        }
+      });
+  EXPECT_EQ(members, expected);
+  EXPECT_EQ(words, expected_words);
+  EXPECT_FALSE(expected.empty());
+}
+
 // The differential test of issue 4. 20,000 teleoperators and the 300 open campaigns: the index
 // answers every campaign (exact and pruned, which must agree); the reference path, at about half
 // a second a campaign, checks a sample of campaigns spread over the selectivity range (sorted by
