@@ -1430,25 +1430,38 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
     if (top.Enters(b.bound, slots_[b.id]->name)) evaluate(b.id);
   };
 
+  // The candidates wait in `pending` with their dense bound (BoundDetail::kDense: Hot alone, one
+  // cache line); one that reaches the top is bounded again with its loads and assignments, and
+  // goes back if that is lower. Most never get there.
+  std::priority_queue<Bound> pending;
+  // Evaluates the pending candidates whose bound is at least `until`, best first; false once the
+  // k-th score beats the next bound (the rest cannot enter).
+  auto evaluate_pending = [&](int64_t until) {
+    while (!pending.empty() && pending.top().bound >= until) {
+      const Bound next = pending.top();
+      pending.pop();
+      if (below_top(next.bound)) return false;
+      if (!next.full) {
+        const int64_t full = BoundOf(in, c, policy, next.id, BoundDetail::kFull);
+        if (full < next.bound) {
+          pending.push({full, next.id});
+          continue;
+        }
+      }
+      evaluate_bounded(next);
+    }
+    return true;
+  };
+
   if (static_cast<int64_t>(candidates.Count()) <= options.cells_above) {
-    // Few candidates: every bound, then the best bounds first, a batch at a time (a full sort
-    // would cost more than the matching).
+    // Few candidates: all of them in `pending` at once (a heap made in linear time).
     std::vector<Bound> bounds;
     candidates.ForEach([&](uint32_t id) {
-      if (passes_rest(id)) bounds.push_back({bound_of(id), id});
+      if (passes_rest(id))
+        bounds.push_back({BoundOf(in, c, policy, id, BoundDetail::kDense), id, false});
     });
-    const auto higher = [](const Bound& a, const Bound& b) { return a.bound > b.bound; };
-    size_t batch = std::max<size_t>(64, 4 * static_cast<size_t>(options.top_k));
-    bool done = false;
-    for (size_t begin = 0; begin < bounds.size() && !done; begin += batch, batch *= 2) {
-      const size_t end = std::min(bounds.size(), begin + batch);
-      std::nth_element(bounds.begin() + begin, bounds.begin() + end - 1, bounds.end(), higher);
-      std::sort(bounds.begin() + begin, bounds.begin() + end, higher);
-      for (size_t i = begin; i < end && !done; ++i) {
-        done = below_top(bounds[i].bound);
-        if (!done) evaluate_bounded(bounds[i]);
-      }
-    }
+    pending = std::priority_queue<Bound>(std::less<Bound>(), std::move(bounds));
+    evaluate_pending(std::numeric_limits<int64_t>::min());
     result.top = top.Take();
     return result;
   }
@@ -1622,28 +1635,6 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
   }
   std::stable_sort(cells.begin(), cells.end(),
                    [](const Cell& a, const Cell& b) { return a.bound > b.bound; });
-  // A cell's members enter `pending` with their dense bound (BoundDetail::kDense: Hot alone, one
-  // cache line); one that reaches the top is bounded again with its loads and assignments, and
-  // goes back if that is lower. Most members never get there.
-  std::priority_queue<Bound> pending;
-  // Evaluates the pending candidates whose bound is at least `until`, best first; false once the
-  // k-th score beats the next bound (the rest cannot enter).
-  auto evaluate_pending = [&](int64_t until) {
-    while (!pending.empty() && pending.top().bound >= until) {
-      const Bound next = pending.top();
-      pending.pop();
-      if (below_top(next.bound)) return false;
-      if (!next.full) {
-        const int64_t full = BoundOf(in, c, policy, next.id, BoundDetail::kFull);
-        if (full < next.bound) {
-          pending.push({full, next.id});
-          continue;
-        }
-      }
-      evaluate_bounded(next);
-    }
-    return true;
-  };
   // The AND of a cell's skill, language and sector classes, made once for all its quality
   // buckets: a visit then reads two bitmaps instead of four.
   // Summarized, like the quality buckets: a visit reads only the words that hold members of both.
