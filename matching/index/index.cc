@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cstring>
 #include <functional>
 #include <limits>
 #include <optional>
@@ -11,8 +12,6 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "matching/explain.h"
 #include "matching/index/verdict.h"
 #include "matching/policy.h"
@@ -23,28 +22,6 @@
 #include "matching/workload.h"
 
 namespace callmatch::matching {
-
-// One teleoperator. The slot holds no protobuf objects: one string of bytes (EncodeSlot) with its
-// interned keys, what the facts made of its activity logs and its records serialized (what the
-// rules read of them); the facts are made again (SlotFacts) for the few candidates the time rules
-// run on.
-struct MatchingIndex::Slot {
-  std::string name;
-  std::string bytes;
-  // Where it is entered (to take it out again) is its Hot's; what Hot cannot hold, few slots have
-  // (nullptr when it holds nothing).
-  struct Rare {
-    // Only with Hot::unusual_language: each language, lower-cased, at its highest level (the
-    // others are Hot's language_ids and language_levels).
-    std::vector<std::pair<std::string, int>> languages;
-    // Only past Hot::kInlineSectors: every interned sector_experience code (else Hot's sectors).
-    std::vector<uint32_t> sectors;
-    std::vector<int> other_skills;  // sorted; the skills outside Hot::skills' 0 to 63
-  };
-  std::unique_ptr<Rare> rare;
-  uint32_t contracts = 0;
-  uint32_t country = 0;  // interned (country_id_)
-};
 
 namespace {
 
@@ -167,7 +144,7 @@ void LocalHours(const Intervals& needed, const absl::TimeZone& zone, absl::Civil
 // A ranked teleoperator in the bounded heap.
 struct Ranked {
   int64_t score = 0;
-  const std::string* name = nullptr;
+  absl::string_view name;  // in the slot's block
   std::vector<v1::ScoreComponent> components;
 };
 // a ranks before b: higher score, then lower name (RanksBefore). As the heap's "less", the
@@ -175,7 +152,7 @@ struct Ranked {
 struct RanksFirst {
   bool operator()(const Ranked& a, const Ranked& b) const {
     if (a.score != b.score) return a.score > b.score;
-    return *a.name < *b.name;
+    return a.name < b.name;
   }
 };
 
@@ -186,14 +163,14 @@ class TopK {
   bool full() const { return heap_.size() >= k_; }
   int64_t worst_score() const { return heap_.front().score; }
   // Whether (score, name) would enter now.
-  bool Enters(int64_t score, const std::string& name) const {
+  bool Enters(int64_t score, absl::string_view name) const {
     if (k_ == 0) return false;
     if (heap_.size() < k_) return true;
     const Ranked& worst = heap_.front();
-    return score != worst.score ? score > worst.score : name < *worst.name;
+    return score != worst.score ? score > worst.score : name < worst.name;
   }
   void Offer(Ranked r) {
-    if (!Enters(r.score, *r.name)) return;
+    if (!Enters(r.score, r.name)) return;
     if (heap_.size() >= k_) {
       std::pop_heap(heap_.begin(), heap_.end(), RanksFirst());
       heap_.pop_back();
@@ -207,7 +184,7 @@ class TopK {
     std::vector<v1::Match> out;
     for (size_t i = 0; i < heap_.size(); ++i) {
       v1::Match m;
-      m.set_teleoperator(*heap_[i].name);
+      m.set_teleoperator(std::string(heap_[i].name));
       m.set_score(heap_[i].score);
       m.set_rank(static_cast<int32_t>(i + 1));
       for (v1::ScoreComponent& c : heap_[i].components) *m.add_components() = std::move(c);
@@ -224,10 +201,184 @@ class TopK {
 
 absl::CivilDay FromDayNumber(int32_t day) { return absl::CivilDay(1970, 1, 1) + day; }
 
+}  // namespace
+
+// --- A slot's block -----------------------------------------------------------------------------
+// Everything the index keeps of one teleoperator but its Hot and its bits, in one heap block (no
+// protobuf objects, no TeleoperatorFacts; the facts are made again, SlotFacts, for the few
+// candidates the time rules run on):
+//   - a header: the counts of the four arrays that follow;
+//   - the arrays the score bound reads in place, so that a pass over thousands of candidates
+//     decodes nothing: its SlackLoads, the first day of each assignment contract, its interned
+//     sector codes when Hot holds only the first ones, its skills outside Hot's 0 to 63;
+//   - varints (EncodeSlot): its name, its interned country, its number of contracts, its interned
+//     keys (sorted, as gaps: Uncompile reads them alone), its interned schedules (the
+//     availability's, then each employment's; 0: none), its languages when Hot cannot hold them,
+//     what its facts made of its activity logs, and its records: only the fields the rules read.
+//     Dates are day numbers, registration numbers numbers, a contract's campaign and client the
+//     index of their key among the slot's keys (the key holds the name). The profile's languages,
+//     skills and sector codes are not repeated: they are read back from Hot and the arrays (all
+//     the rules read of them is which are held, a language at its highest level).
+// One block instead of a string, a name and a vector each: a std::string or std::vector costs 24
+// to 32 bytes and a heap block of its own; protobuf messages serialized cost 2 bytes a field and 9
+// a date, and a campaign's name tens of bytes where its key's index takes one.
+struct MatchingIndex::Block {
+  struct Header {
+    uint32_t loads = 0;
+    uint32_t starts = 0;
+    uint32_t sectors = 0;
+    uint32_t other_skills = 0;
+  };
+  static_assert(sizeof(Header) % alignof(SlackLoad) == 0);
+  static_assert(sizeof(SlackLoad) % alignof(int32_t) == 0);
+
+  static const Header& HeaderOf(const std::byte* b) { return *reinterpret_cast<const Header*>(b); }
+  static const SlackLoad* Loads(const std::byte* b) {
+    return reinterpret_cast<const SlackLoad*>(b + sizeof(Header));
+  }
+  static const int32_t* Starts(const std::byte* b) {
+    return reinterpret_cast<const int32_t*>(Loads(b) + HeaderOf(b).loads);
+  }
+  static const uint32_t* Sectors(const std::byte* b) {
+    return reinterpret_cast<const uint32_t*>(Starts(b) + HeaderOf(b).starts);
+  }
+  static const int32_t* OtherSkills(const std::byte* b) {
+    return reinterpret_cast<const int32_t*>(Sectors(b) + HeaderOf(b).sectors);
+  }
+  static const char* Varints(const std::byte* b) {
+    return reinterpret_cast<const char*>(OtherSkills(b) + HeaderOf(b).other_skills);
+  }
+
+  // A block of exactly its size (new[] of bytes is aligned for any object that fits).
+  static std::unique_ptr<std::byte[]> Make(const std::vector<SlackLoad>& loads,
+                                           const std::vector<int32_t>& starts,
+                                           const std::vector<uint32_t>& sectors,
+                                           const std::vector<int32_t>& other_skills,
+                                           const std::string& varints) {
+    const Header header{static_cast<uint32_t>(loads.size()), static_cast<uint32_t>(starts.size()),
+                        static_cast<uint32_t>(sectors.size()),
+                        static_cast<uint32_t>(other_skills.size())};
+    const size_t size = sizeof(Header) + loads.size() * sizeof(SlackLoad) +
+                        (starts.size() + sectors.size() + other_skills.size()) * 4 + varints.size();
+    auto block = std::make_unique_for_overwrite<std::byte[]>(size);
+    std::byte* p = block.get();
+    auto put = [&p](const void* data, size_t bytes) {
+      if (bytes > 0) std::memcpy(p, data, bytes);
+      p += bytes;
+    };
+    put(&header, sizeof(header));
+    put(loads.data(), loads.size() * sizeof(SlackLoad));
+    put(starts.data(), starts.size() * 4);
+    put(sectors.data(), sectors.size() * 4);
+    put(other_skills.data(), other_skills.size() * 4);
+    put(varints.data(), varints.size());
+    return block;
+  }
+};
+
+namespace {
+
 uint64_t ZigZag(int64_t v) {
   return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
 }
 int64_t UnZigZag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
+
+void PutVarint(std::string& out, uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>(v | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+}
+void PutSigned(std::string& out, int64_t v) { PutVarint(out, ZigZag(v)); }
+void PutString(std::string& out, absl::string_view s) {
+  PutVarint(out, s.size());
+  out.append(s.data(), s.size());
+}
+// A registration number: up to 19 decimal digits as their value with their count (a SIRET's 14
+// digits take 8 bytes instead of 15); anything else as a string.
+void PutNumber(std::string& out, absl::string_view s) {
+  const bool digits = !s.empty() && s.size() <= 19 &&
+                      std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  PutVarint(out, s.size() * 2 + (digits ? 1 : 0));
+  if (!digits) {
+    out.append(s.data(), s.size());
+    return;
+  }
+  uint64_t value = 0;
+  for (char c : s) value = value * 10 + static_cast<uint64_t>(c - '0');
+  PutVarint(out, value);
+}
+// A date: 0 when absent; 2 + its day number (zigzag) when it is a day as written; else 1 and its
+// fields as they are.
+void PutDate(std::string& out, bool present, const v1::Date& d) {
+  if (!present) {
+    PutVarint(out, 0);
+    return;
+  }
+  const std::optional<absl::CivilDay> day = ToCivilDay(d);
+  if (day.has_value() && d.year() >= 1 && d.year() <= 9999 && day->year() == d.year() &&
+      day->month() == d.month() && day->day() == d.day()) {
+    PutVarint(out, 2 + ZigZag(DayNumber(*day)));
+    return;
+  }
+  PutVarint(out, 1);
+  PutSigned(out, d.year());
+  PutSigned(out, d.month());
+  PutSigned(out, d.day());
+}
+
+// Reads what the Put functions wrote, in order (the index's own bytes: no bounds to check).
+class VarintReader {
+ public:
+  explicit VarintReader(const char* p) : p_(p) {}
+  uint64_t Varint() {
+    uint64_t v = 0;
+    for (int shift = 0;; shift += 7) {
+      const uint8_t b = static_cast<uint8_t>(*p_++);
+      v |= uint64_t{b & 0x7fu} << shift;
+      if (b < 0x80) return v;
+    }
+  }
+  uint32_t Varint32() { return static_cast<uint32_t>(Varint()); }
+  int64_t Signed() { return UnZigZag(Varint()); }
+  absl::string_view String() {
+    const size_t n = Varint();
+    const absl::string_view s(p_, n);
+    p_ += n;
+    return s;
+  }
+  std::string Number() {
+    const uint64_t tag = Varint();
+    const size_t n = tag / 2;
+    if (tag % 2 == 0) {
+      std::string s(p_, n);
+      p_ += n;
+      return s;
+    }
+    std::string s(n, '0');
+    uint64_t value = Varint();
+    for (size_t i = n; i > 0 && value > 0; --i, value /= 10) {
+      s[i - 1] = static_cast<char>('0' + value % 10);
+    }
+    return s;
+  }
+  std::optional<v1::Date> Date() {
+    const uint64_t tag = Varint();
+    if (tag == 0) return std::nullopt;
+    if (tag == 1) {
+      v1::Date d;
+      d.set_year(static_cast<int32_t>(Signed()));
+      d.set_month(static_cast<int32_t>(Signed()));
+      d.set_day(static_cast<int32_t>(Signed()));
+      return d;
+    }
+    return ToDate(FromDayNumber(static_cast<int32_t>(UnZigZag(tag - 2))));
+  }
+
+ protected:
+  const char* p_;
+};
 
 // What MakeTeleoperatorFacts made of a teleoperator's logs, by contract index: the revenue
 // entries in the facts' order, and the minutes logged per contract and week (days since
@@ -243,142 +394,233 @@ struct LoggedWeek {
   int64_t minutes = 0;
 };
 
-// A slot's bytes, into `out` (replaced; its capacity is kept), as varints: its interned keys
-// (`keys`: Uncompile reads them alone), its interned schedules (`schedules`: the availability's,
-// then each employment's; 0: none), what `facts` made of the logs (LoggedRevenue, LoggedWeek),
-// then its records: the profile, the employments and the contracts (no logs), each trimmed to
-// what the rules read (no display names, times, totals or the contracts' other terms; the name
-// is the slot's; the schedules are interned), as length-prefixed messages. One string instead of
-// a vector each: a vector costs 24 bytes and a heap block, and a log entry 16 bytes where its
-// varints take about 6.
-void EncodeSlot(const std::vector<uint32_t>& keys, const std::vector<uint32_t>& schedules,
-                const TeleoperatorFacts& facts, const TeleoperatorData& t, std::string& out) {
+// What a slot's varints hold but its records, for EncodeSlot.
+struct SlotHead {
+  uint32_t country = 0;
+  std::vector<uint32_t> keys;       // sorted, unique
+  std::vector<uint32_t> schedules;  // the availability's, then each employment's; 0: none
+  // Only with Hot::unusual_language, else empty.
+  const std::vector<std::pair<std::string, int>>* unusual_languages = nullptr;
+  // Each contract's keys: "k:<campaign>", "c:<client>".
+  std::vector<std::pair<uint32_t, uint32_t>> contract_keys;
+};
+
+// A slot's varints (the block's layout above), into `out` (replaced; its capacity is kept).
+void EncodeSlot(const SlotHead& head, const TeleoperatorFacts& facts, const TeleoperatorData& t,
+                std::string& out) {
   out.clear();
-  {
-    google::protobuf::io::StringOutputStream raw(&out);
-    google::protobuf::io::CodedOutputStream coded(&raw);
-    coded.WriteVarint32(static_cast<uint32_t>(keys.size()));
-    for (uint32_t key : keys) coded.WriteVarint32(key);
-    coded.WriteVarint32(static_cast<uint32_t>(schedules.size()));
-    for (uint32_t schedule : schedules) coded.WriteVarint32(schedule);
-    // A revenue entry names its contract's client: the first contract with that client.
-    coded.WriteVarint32(static_cast<uint32_t>(facts.logs.revenue.size()));
-    for (const LogTotals::Revenue& r : facts.logs.revenue) {
-      uint32_t contract = 0;
-      while (contract + 1 < facts.contracts.size() &&
-             facts.contracts[contract].client_name != r.client) {
-        ++contract;
-      }
-      coded.WriteVarint64(ZigZag(DayNumber(r.day)));
-      coded.WriteVarint32(contract);
-      coded.WriteVarint64(ZigZag(r.minor_units));
+  PutString(out, t.profile.name());
+  PutVarint(out, head.country);
+  PutVarint(out, t.contracts.size());
+  PutVarint(out, head.keys.size());
+  uint32_t previous_key = 0;
+  for (uint32_t key : head.keys) {
+    PutVarint(out, key - previous_key);
+    previous_key = key;
+  }
+  PutVarint(out, head.schedules.size());
+  for (uint32_t schedule : head.schedules) PutVarint(out, schedule);
+  if (head.unusual_languages == nullptr) {
+    PutVarint(out, 0);
+  } else {
+    PutVarint(out, head.unusual_languages->size());
+    for (const auto& [language, level] : *head.unusual_languages) {
+      PutString(out, language);
+      PutSigned(out, level);
     }
-    size_t weeks = 0;
-    for (const ContractFacts& k : facts.contracts) weeks += k.minutes_by_week.size();
-    coded.WriteVarint32(static_cast<uint32_t>(weeks));
-    for (size_t k = 0; k < facts.contracts.size(); ++k) {
-      for (const auto& [monday, minutes] : facts.contracts[k].minutes_by_week) {
-        coded.WriteVarint32(static_cast<uint32_t>(k));
-        coded.WriteVarint64(ZigZag(DayNumber(monday)));
-        coded.WriteVarint64(ZigZag(minutes));
-      }
+  }
+  // The logs' aggregates; days as the gap from the entry before (a byte or two).
+  // A revenue entry names its contract's client: the first contract with that client.
+  PutVarint(out, facts.logs.revenue.size());
+  int32_t previous_day = 0;
+  for (const LogTotals::Revenue& r : facts.logs.revenue) {
+    uint32_t contract = 0;
+    while (contract + 1 < facts.contracts.size() &&
+           facts.contracts[contract].client_name != r.client) {
+      ++contract;
     }
-    auto put = [&coded](const google::protobuf::Message& m) {
-      coded.WriteVarint32(static_cast<uint32_t>(m.ByteSizeLong()));
-      m.SerializeWithCachedSizes(&coded);
-    };
-    v1::Teleoperator profile = t.profile;
-    profile.clear_name();
-    profile.clear_display_name();
-    profile.clear_create_time();
-    profile.clear_update_time();
-    profile.mutable_registration()->clear_verified_by();
-    profile.mutable_establishment()->clear_subdivision_code();
-    profile.clear_availability();
-    put(profile);
-    coded.WriteVarint32(static_cast<uint32_t>(t.employments.size()));
-    for (const v1::Employment& e : t.employments) {
-      v1::Employment trimmed = e;
-      trimmed.clear_name();
-      trimmed.mutable_employer()->clear_display_name();
-      trimmed.clear_schedule();
-      put(trimmed);
+    PutSigned(out, int64_t{DayNumber(r.day)} - previous_day);
+    previous_day = DayNumber(r.day);
+    PutVarint(out, contract);
+    PutSigned(out, r.minor_units);
+  }
+  size_t weeks = 0;
+  for (const ContractFacts& k : facts.contracts) weeks += k.minutes_by_week.size();
+  PutVarint(out, weeks);
+  previous_day = 0;
+  for (size_t k = 0; k < facts.contracts.size(); ++k) {
+    for (const auto& [monday, minutes] : facts.contracts[k].minutes_by_week) {
+      PutVarint(out, k);
+      PutSigned(out, int64_t{DayNumber(monday)} - previous_day);
+      previous_day = DayNumber(monday);
+      PutSigned(out, minutes);
     }
-    coded.WriteVarint32(static_cast<uint32_t>(t.contracts.size()));
-    for (const ContractData& k : t.contracts) {
-      v1::Contract trimmed;
-      trimmed.set_campaign(k.contract.campaign());
-      trimmed.set_client(k.contract.client());
-      trimmed.set_state(k.contract.state());
-      *trimmed.mutable_start_date() = k.contract.start_date();
-      *trimmed.mutable_end_date() = k.contract.end_date();
-      *trimmed.mutable_accept_date() = k.contract.accept_date();
-      if (k.contract.terms().has_imposed_schedule()) {
-        trimmed.mutable_terms()->set_imposed_schedule(k.contract.terms().imposed_schedule());
-      }
-      put(trimmed);
+  }
+  // The records, only what the rules read: not the names (the slot's, the keys'), display
+  // names, times, versions, contract terms but imposed_schedule; the schedules are interned.
+  const v1::Teleoperator& profile = t.profile;
+  PutString(out, profile.establishment().country_code());
+  PutNumber(out, profile.registration().number());
+  PutSigned(out, profile.registration().status());
+  PutDate(out, profile.registration().has_verify_date(), profile.registration().verify_date());
+  auto put_segments = [&out](const google::protobuf::RepeatedPtrField<std::string>& segments) {
+    PutVarint(out, segments.size());
+    for (const std::string& segment : segments) PutString(out, segment);
+  };
+  PutVarint(out, t.employments.size());
+  for (const v1::Employment& e : t.employments) {
+    PutVarint(out, (e.has_employer() ? 1 : 0) | (e.exclusivity_clause() ? 2 : 0) |
+                       (e.employer_authorisation() ? 4 : 0) | (e.has_non_compete() ? 8 : 0));
+    if (e.has_employer()) {
+      PutNumber(out, e.employer().registration_number());
+      PutString(out, e.employer().country_code());
+      PutNumber(out, e.employer().group_id());
+      put_segments(e.employer().segments());
     }
-  }  // the streams flush into `out`
+    PutDate(out, e.has_start_date(), e.start_date());
+    PutDate(out, e.has_end_date(), e.end_date());
+    if (e.has_non_compete()) {
+      put_segments(e.non_compete().segments());
+      PutDate(out, e.non_compete().has_end_date(), e.non_compete().end_date());
+    }
+  }
+  // A name its key holds: 1 + the key's index among the slot's keys; else 0 and the name.
+  auto put_named = [&](uint32_t key, const std::string& name) {
+    auto it = std::lower_bound(head.keys.begin(), head.keys.end(), key);
+    if (!name.empty() && it != head.keys.end() && *it == key) {
+      PutVarint(out, 1 + (it - head.keys.begin()));
+    } else {
+      PutVarint(out, 0);
+      PutString(out, name);
+    }
+  };
+  for (size_t i = 0; i < t.contracts.size(); ++i) {
+    const v1::Contract& k = t.contracts[i].contract;
+    put_named(head.contract_keys[i].first, k.campaign());
+    put_named(head.contract_keys[i].second, k.client());
+    PutSigned(out, k.state());
+    PutDate(out, k.has_start_date(), k.start_date());
+    PutDate(out, k.has_end_date(), k.end_date());
+    PutDate(out, k.has_accept_date(), k.accept_date());
+    PutVarint(out, !k.terms().has_imposed_schedule() ? 0 : k.terms().imposed_schedule() ? 2 : 1);
+  }
 }
 
-// Reads a slot's bytes in EncodeSlot's order.
-class SlotReader {
+// Reads a slot's varints (MatchingIndex::Block::Varints) in EncodeSlot's order, each part after
+// the ones before it.
+class SlotReader : public VarintReader {
  public:
-  explicit SlotReader(absl::string_view bytes)
-      : in_(reinterpret_cast<const uint8_t*>(bytes.data()), static_cast<int>(bytes.size())) {}
-  uint32_t Varint32() {
-    uint32_t v = 0;
-    in_.ReadVarint32(&v);
-    return v;
+  explicit SlotReader(const char* varints) : VarintReader(varints) {}
+  struct Head {
+    absl::string_view name;
+    uint32_t country = 0;
+    uint32_t contracts = 0;
+  };
+  Head ReadHead() {
+    Head head;
+    head.name = String();
+    head.country = Varint32();
+    head.contracts = Varint32();
+    return head;
   }
-  int64_t Signed() {
-    uint64_t v = 0;
-    in_.ReadVarint64(&v);
-    return UnZigZag(v);
-  }
-  // Calls fn(key) for each interned key.
+  // Calls fn(key) for each interned key, ascending.
   template <typename F>
   void Keys(F&& fn) {
-    for (uint32_t n = Varint32(); n > 0; --n) fn(Varint32());
+    uint32_t key = 0;
+    for (uint32_t n = Varint32(); n > 0; --n) {
+      key += Varint32();
+      fn(key);
+    }
   }
-  // Calls fn(schedule) for each interned schedule id (0: none); after Keys.
+  // Calls fn(schedule) for each interned schedule id (0: none).
   template <typename F>
   void Schedules(F&& fn) {
     for (uint32_t n = Varint32(); n > 0; --n) fn(Varint32());
   }
-  // The logs' aggregates, then the records without their schedules, into `t` (logs empty); after
-  // Schedules.
-  void Rest(std::vector<LoggedRevenue>& revenue, std::vector<LoggedWeek>& weeks,
-            TeleoperatorData& t);
+  std::vector<std::pair<std::string, int>> UnusualLanguages() {
+    std::vector<std::pair<std::string, int>> languages(Varint32());
+    for (auto& [language, level] : languages) {
+      language = std::string(String());
+      level = static_cast<int>(Signed());
+    }
+    return languages;
+  }
+  void Logs(std::vector<LoggedRevenue>& revenue, std::vector<LoggedWeek>& weeks) {
+    revenue.resize(Varint32());
+    int32_t day = 0;
+    for (LoggedRevenue& r : revenue) {
+      day += static_cast<int32_t>(Signed());
+      r.day = day;
+      r.contract = Varint32();
+      r.minor_units = Signed();
+    }
+    weeks.resize(Varint32());
+    day = 0;
+    for (LoggedWeek& w : weeks) {
+      w.contract = Varint32();
+      day += static_cast<int32_t>(Signed());
+      w.monday = day;
+      w.minutes = Signed();
+    }
+  }
+  // The records (no languages, skills, sector codes or schedules: the caller puts them back),
+  // into `t`, with `keys` the slot's keys and `key_name` the name a key holds; after Logs.
+  template <typename KeyName>
+  void Records(uint32_t contracts, const std::vector<uint32_t>& keys, KeyName&& key_name,
+               TeleoperatorData& t);
 
  private:
-  google::protobuf::io::CodedInputStream in_;
+  void Segments(google::protobuf::RepeatedPtrField<std::string>* segments) {
+    for (uint32_t n = Varint32(); n > 0; --n) segments->Add(std::string(String()));
+  }
 };
 
-void SlotReader::Rest(std::vector<LoggedRevenue>& revenue, std::vector<LoggedWeek>& weeks,
-                      TeleoperatorData& t) {
-  revenue.resize(Varint32());
-  for (LoggedRevenue& r : revenue) {
-    r.day = static_cast<int32_t>(Signed());
-    r.contract = Varint32();
-    r.minor_units = Signed();
-  }
-  weeks.resize(Varint32());
-  for (LoggedWeek& w : weeks) {
-    w.contract = Varint32();
-    w.monday = static_cast<int32_t>(Signed());
-    w.minutes = Signed();
-  }
-  auto get = [this](google::protobuf::Message& m) {
-    const auto limit = in_.PushLimit(static_cast<int>(Varint32()));
-    m.ParseFromCodedStream(&in_);
-    in_.PopLimit(limit);
-  };
-  get(t.profile);
+template <typename KeyName>
+void SlotReader::Records(uint32_t contracts, const std::vector<uint32_t>& keys, KeyName&& key_name,
+                         TeleoperatorData& t) {
+  v1::Teleoperator& profile = t.profile;
+  profile.mutable_establishment()->set_country_code(std::string(String()));
+  profile.mutable_registration()->set_number(Number());
+  profile.mutable_registration()->set_status(static_cast<v1::RegistrationStatus>(Signed()));
+  if (std::optional<v1::Date> d = Date())
+    *profile.mutable_registration()->mutable_verify_date() = *d;
   t.employments.resize(Varint32());
-  for (v1::Employment& e : t.employments) get(e);
-  t.contracts.resize(Varint32());
-  for (ContractData& k : t.contracts) get(k.contract);
+  for (v1::Employment& e : t.employments) {
+    const uint64_t flags = Varint();
+    if (flags & 1) {
+      v1::Employer& employer = *e.mutable_employer();
+      employer.set_registration_number(Number());
+      employer.set_country_code(std::string(String()));
+      employer.set_group_id(Number());
+      Segments(employer.mutable_segments());
+    }
+    e.set_exclusivity_clause((flags & 2) != 0);
+    e.set_employer_authorisation((flags & 4) != 0);
+    if (std::optional<v1::Date> d = Date()) *e.mutable_start_date() = *d;
+    if (std::optional<v1::Date> d = Date()) *e.mutable_end_date() = *d;
+    if (flags & 8) {
+      v1::NonCompeteClause& clause = *e.mutable_non_compete();
+      Segments(clause.mutable_segments());
+      if (std::optional<v1::Date> d = Date()) *clause.mutable_end_date() = *d;
+    }
+  }
+  auto named = [&]() {
+    const uint32_t index = Varint32();
+    return index == 0 ? std::string(String()) : std::string(key_name(keys[index - 1]));
+  };
+  t.contracts.resize(contracts);
+  for (ContractData& data : t.contracts) {
+    v1::Contract& k = data.contract;
+    k.set_campaign(named());
+    k.set_client(named());
+    k.set_state(static_cast<v1::ContractState>(Signed()));
+    if (std::optional<v1::Date> d = Date()) *k.mutable_start_date() = *d;
+    if (std::optional<v1::Date> d = Date()) *k.mutable_end_date() = *d;
+    if (std::optional<v1::Date> d = Date()) *k.mutable_accept_date() = *d;
+    if (const uint64_t imposed = Varint(); imposed != 0) {
+      k.mutable_terms()->set_imposed_schedule(imposed == 2);
+    }
+  }
 }
 
 }  // namespace
@@ -429,10 +671,8 @@ MatchingIndex::~MatchingIndex() = default;
 void MatchingIndex::Compile(uint32_t id, const TeleoperatorData& data,
                             const TeleoperatorFacts& facts,
                             const std::vector<uint32_t>& kept_keys) {
-  Slot& s = *slots_[id];
   const v1::Teleoperator& profile = data.profile;
   live_.Set(id);
-  s.contracts = static_cast<uint32_t>(data.contracts.size());
 
   // Rule 8: each language listed, at its highest level.
   std::vector<std::pair<std::string, int>> languages;
@@ -456,18 +696,19 @@ void MatchingIndex::Compile(uint32_t id, const TeleoperatorData& data,
   // Rule 9.
   std::vector<int> skills(profile.skills().begin(), profile.skills().end());
   SortUnique(skills);
-  Slot::Rare rare;
+  std::vector<int32_t> other_skills;  // the skills outside Hot::skills' 0 to 63
   for (int skill : skills) {
     skill_[skill].Set(id);
-    if (skill < 0 || skill >= 64) rare.other_skills.push_back(skill);
+    if (skill < 0 || skill >= 64) other_skills.push_back(skill);
   }
+  SlotHead head;
   // Rule 10.
   {
     auto [it, inserted] = country_id_.try_emplace(
         absl::AsciiStrToUpper(profile.establishment().country_code()), country_.size());
     if (inserted) country_.emplace_back();
-    s.country = it->second;
-    country_[s.country].Set(id);
+    head.country = it->second;
+    country_[head.country].Set(id);
   }
   // Rule 11, all but the age.
   int32_t verified_day = 0;
@@ -479,19 +720,23 @@ void MatchingIndex::Compile(uint32_t id, const TeleoperatorData& data,
   }
 
   // Rules 1 to 5: the exclusion sets; and what the facts read, for company and campaign changes.
-  std::vector<std::string> exclusion_keys;
-  std::vector<std::string> dependency_keys;
+  // Each key is built in one reused buffer and interned at once (no string kept per key).
+  std::vector<uint32_t>& keys = head.keys;
+  auto add_key = [&](absl::string_view prefix, absl::string_view name) {
+    key_buffer_.assign(prefix.data(), prefix.size());
+    key_buffer_.append(name.data(), name.size());
+    keys.push_back(InternKey(key_buffer_));
+    return keys.back();
+  };
   for (const EmploymentFacts& e : facts.employments) {
     for (const std::string& key : e.employer.group_keys) {
-      exclusion_keys.push_back(absl::StrCat("g:", key));
-      dependency_keys.push_back(absl::StrCat("n:", key));
+      add_key("g:", key);
+      add_key("n:", key);
     }
-    for (const std::string& segment : e.employer.segments) {
-      AddSegmentKeys(segment, exclusion_keys);
-    }
+    for (const std::string& segment : e.employer.segments) AddSegmentKeyIds(segment, keys);
     if (e.employment->has_non_compete()) {
       for (const std::string& segment : e.employment->non_compete().segments()) {
-        AddSegmentKeys(segment, exclusion_keys);
+        AddSegmentKeyIds(segment, keys);
       }
     }
     if (e.employment->exclusivity_clause() && !e.employment->employer_authorisation()) {
@@ -499,63 +744,37 @@ void MatchingIndex::Compile(uint32_t id, const TeleoperatorData& data,
     }
   }
   for (const ContractFacts& k : facts.contracts) {
-    dependency_keys.push_back(absl::StrCat("c:", k.client_name));
-    dependency_keys.push_back(absl::StrCat("k:", k.data->contract.campaign()));
-    for (const std::string& key : k.client_group_keys) {
-      dependency_keys.push_back(absl::StrCat("n:", key));
-    }
+    const uint32_t client = add_key("c:", k.client_name);
+    head.contract_keys.emplace_back(add_key("k:", k.data->contract.campaign()), client);
+    for (const std::string& key : k.client_group_keys) add_key("n:", key);
     if (k.holds_time) {
-      for (const std::string& segment : k.campaign->segments()) {
-        AddSegmentKeys(segment, exclusion_keys);
-      }
+      for (const std::string& segment : k.campaign->segments()) AddSegmentKeyIds(segment, keys);
     }
   }
-  SortUnique(exclusion_keys);
-  SortUnique(dependency_keys);
-  std::vector<uint32_t> keys;
-  for (const std::vector<std::string>* names : {&exclusion_keys, &dependency_keys}) {
-    for (const std::string& key : *names) keys.push_back(InternKey(key));
+  SortUnique(keys);
+  for (uint32_t key : keys) {
+    if (!std::binary_search(kept_keys.begin(), kept_keys.end(), key)) {
+      keys_[key].slots.Insert(id, LargeSetAbove());
+    }
   }
-  {
-    std::vector<uint32_t> sorted = keys;
-    std::sort(sorted.begin(), sorted.end());
-    for (uint32_t key : sorted) {
-      if (!std::binary_search(kept_keys.begin(), kept_keys.end(), key)) {
-        keys_[key].slots.Insert(id, LargeSetAbove());
-      }
-    }
-    for (uint32_t key : kept_keys) {
-      if (!std::binary_search(sorted.begin(), sorted.end(), key)) keys_[key].slots.Erase(id);
-    }
+  for (uint32_t key : kept_keys) {
+    if (!std::binary_search(keys.begin(), keys.end(), key)) keys_[key].slots.Erase(id);
   }
   // The schedules, interned; then the ones the slot held before (a Recompile's) are released:
   // an unchanged schedule stays interned.
-  std::vector<uint32_t> schedules;
-  schedules.push_back(profile.has_availability() ? InternSchedule(profile.availability()) : 0);
+  head.schedules.push_back(profile.has_availability() ? InternSchedule(profile.availability()) : 0);
   for (const v1::Employment& e : data.employments) {
-    schedules.push_back(e.has_schedule() ? InternSchedule(e.schedule()) : 0);
+    head.schedules.push_back(e.has_schedule() ? InternSchedule(e.schedule()) : 0);
   }
-  if (!s.bytes.empty()) {
-    SlotReader old(s.bytes);
-    old.Keys([](uint32_t) {});
-    old.Schedules([this](uint32_t schedule) { ReleaseSchedule(schedule); });
+  if (const std::byte* old = slots_[id].block.get(); old != nullptr) {
+    SlotReader reader(Block::Varints(old));
+    reader.ReadHead();
+    reader.Keys([](uint32_t) {});
+    reader.Schedules([this](uint32_t schedule) { ReleaseSchedule(schedule); });
   }
-  // Encoded into a buffer that keeps its capacity (the stream grows it by doubling), then copied
-  // to the slot at its size.
-  EncodeSlot(keys, schedules, facts, data, encode_buffer_);
-  if (encode_buffer_.size() > s.bytes.capacity()) {
-    s.bytes = std::string(encode_buffer_);
-  } else {
-    s.bytes.assign(encode_buffer_);
-  }
-  contracts_ += s.contracts;
 
   // What the candidate loop reads (the slack bound, Fairness, Quality, the sector fit, 11, 12).
-  if (hot_.size() <= id) {
-    hot_.resize(id + 1);
-    loads_.Resize(id + 1);
-    assignment_starts_.Resize(id + 1);
-  }
+  if (hot_.size() <= id) hot_.resize(id + 1);
   std::vector<SlackLoad> loads;
   for (const EmploymentFacts& e : facts.employments) {
     loads.push_back({DayNumber(e.period.first), DayNumber(e.period.last),
@@ -575,8 +794,6 @@ void MatchingIndex::Compile(uint32_t id, const TeleoperatorData& data,
       assignment_starts.push_back(DayNumber(k.period.first));
     }
   }
-  loads_.Assign(id, loads);
-  assignment_starts_.Assign(id, assignment_starts);
   Hot& hot = hot_[id];
   hot = Hot();
   hot.verified_day = verified_day;
@@ -586,7 +803,7 @@ void MatchingIndex::Compile(uint32_t id, const TeleoperatorData& data,
   for (size_t i = 0; i < sectors.size() && i < Hot::kInlineSectors; ++i) {
     hot.sectors[i] = sectors[i];
   }
-  if (sectors.size() > Hot::kInlineSectors) rare.sectors = std::move(sectors);
+  if (sectors.size() <= Hot::kInlineSectors) sectors.clear();  // else the block holds them all
   for (int skill : skills) {
     if (skill >= 0 && skill < 64) hot.skills |= uint64_t{1} << skill;
   }
@@ -606,12 +823,7 @@ void MatchingIndex::Compile(uint32_t id, const TeleoperatorData& data,
     hot.language_levels[i] = static_cast<uint8_t>(level);
   }
   hot.language_count = static_cast<uint8_t>(languages.size());
-  if (hot.unusual_language) rare.languages = std::move(languages);
-  if (rare.languages.empty() && rare.sectors.empty() && rare.other_skills.empty()) {
-    s.rare.reset();
-  } else {
-    s.rare = std::make_unique<Slot::Rare>(std::move(rare));
-  }
+  if (hot.unusual_language) head.unusual_languages = &languages;
   hot.has_loads = !loads.empty();
   for (const SlackLoad& load : loads) negative_loads_ += load.minutes < 0;
   // Rule 7's hours (none when the windows are unreadable: rule 7 then fails).
@@ -630,18 +842,34 @@ void MatchingIndex::Compile(uint32_t id, const TeleoperatorData& data,
   hot.bucket = static_cast<uint8_t>(QualityBucket(hot));
   buckets_[hot.bucket].Set(id);
   hot.has_assignments = !assignment_starts.empty();
+
+  // The block, last: the old one was read above.
+  EncodeSlot(head, facts, data, encode_buffer_);
+  slots_[id].block = Block::Make(loads, assignment_starts, sectors, other_skills, encode_buffer_);
+  contracts_ += static_cast<int64_t>(data.contracts.size());
 }
 
 void MatchingIndex::Uncompile(uint32_t id, bool recompiling) {
-  Slot& s = *slots_[id];
+  const std::byte* block = slots_[id].block.get();
   const Hot& hot = hot_[id];
   live_.Clear(id);
+  SlotReader reader(Block::Varints(block));
+  const SlotReader::Head head = reader.ReadHead();
+  // Empty sets stay, with their key: keys come back.
+  reader.Keys([&](uint32_t key) {
+    if (!recompiling) keys_[key].slots.Erase(id);
+  });
+  reader.Schedules([&](uint32_t schedule) {
+    if (!recompiling) ReleaseSchedule(schedule);
+  });
   auto clear_language = [&](const std::string& language, int level) {
     auto& by_level = language_[language];
     for (int l = 0; l <= std::min(level, kMaxLevel); ++l) by_level[l].Clear(id);
   };
   if (hot.unusual_language) {
-    for (const auto& [language, level] : s.rare->languages) clear_language(language, level);
+    for (const auto& [language, level] : reader.UnusualLanguages()) {
+      clear_language(language, level);
+    }
   } else {
     for (int i = 0; i < hot.language_count; ++i) {
       clear_language(language_names_[hot.language_ids[i]], hot.language_levels[i]);
@@ -650,27 +878,20 @@ void MatchingIndex::Uncompile(uint32_t id, bool recompiling) {
   for (uint64_t bits = hot.skills; bits != 0; bits &= bits - 1) {
     skill_[std::countr_zero(bits)].Clear(id);
   }
-  if (s.rare != nullptr) {
-    for (int skill : s.rare->other_skills) skill_[skill].Clear(id);
-  }
-  country_[s.country].Clear(id);
+  const Block::Header& sizes = Block::HeaderOf(block);
+  for (uint32_t i = 0; i < sizes.other_skills; ++i) skill_[Block::OtherSkills(block)[i]].Clear(id);
+  country_[head.country].Clear(id);
   registered_.Clear(id);
   exclusivity_.Clear(id);
-  buckets_[hot_[id].bucket].Clear(id);
+  buckets_[hot.bucket].Clear(id);
   hours_.Release(hot.hours);
-  for (const SlackLoad& load : loads_[id]) negative_loads_ -= load.minutes < 0;
+  for (const SlackLoad& load : LoadsOf(id)) negative_loads_ -= load.minutes < 0;
   if (hot.sector_count > Hot::kInlineSectors) {
-    for (uint32_t code : s.rare->sectors) sector_slots_[code].Erase(id);
+    for (uint32_t code : RareSectorsOf(id)) sector_slots_[code].Erase(id);
   } else {
     for (int i = 0; i < hot.sector_count; ++i) sector_slots_[hot.sectors[i]].Erase(id);
   }
-  // Empty sets stay, with their key: keys come back.
-  if (!recompiling) {
-    SlotReader reader(s.bytes);
-    reader.Keys([&](uint32_t key) { keys_[key].slots.Erase(id); });
-    reader.Schedules([this](uint32_t schedule) { ReleaseSchedule(schedule); });
-  }
-  contracts_ -= s.contracts;
+  contracts_ -= head.contracts;
 }
 
 void MatchingIndex::RecompileDependents(const std::vector<std::string>& keys) {
@@ -691,9 +912,10 @@ void MatchingIndex::RecompileDependents(const std::vector<std::string>& keys) {
 
 void MatchingIndex::Recompile(uint32_t id, const TeleoperatorData& data,
                               const TeleoperatorFacts& facts) {
-  std::vector<uint32_t> kept;
-  SlotReader(slots_[id]->bytes).Keys([&kept](uint32_t key) { kept.push_back(key); });
-  std::sort(kept.begin(), kept.end());
+  std::vector<uint32_t> kept;  // ascending, as the block holds them
+  SlotReader reader(Block::Varints(slots_[id].block.get()));
+  reader.ReadHead();
+  reader.Keys([&kept](uint32_t key) { kept.push_back(key); });
   Uncompile(id, /*recompiling=*/true);
   Compile(id, data, facts, kept);
 }
@@ -723,12 +945,22 @@ void MatchingIndex::ReleaseSchedule(uint32_t id) {
   free_schedules_.push_back(id);
 }
 
-uint32_t MatchingIndex::InternKey(const std::string& key) {
-  if (auto it = key_id_.find(absl::string_view(key)); it != key_id_.end()) return *it;
+uint32_t MatchingIndex::InternKey(absl::string_view key) {
+  if (auto it = key_id_.find(key); it != key_id_.end()) return *it;
   const uint32_t id = static_cast<uint32_t>(keys_.size());
-  keys_.push_back({key, SlotSet()});
+  keys_.push_back({std::string(key), SlotSet()});
   key_id_.insert(id);
   return id;
+}
+
+void MatchingIndex::AddSegmentKeyIds(const std::string& code, std::vector<uint32_t>& keys) {
+  auto [it, inserted] = segment_keys_.try_emplace(code);
+  if (inserted) {
+    std::vector<std::string> names;
+    AddSegmentKeys(code, names);
+    for (const std::string& name : names) it->second.push_back(InternKey(name));
+  }
+  keys.insert(keys.end(), it->second.begin(), it->second.end());
 }
 
 const SlotSet* MatchingIndex::KeySlots(const std::string& key) const {
@@ -737,7 +969,34 @@ const SlotSet* MatchingIndex::KeySlots(const std::string& key) const {
 }
 
 absl::string_view MatchingIndex::SlotNames::Name(uint32_t slot) const {
-  return (*slots)[slot]->name;
+  return VarintReader(Block::Varints((*slots)[slot].block.get())).String();
+}
+
+absl::string_view MatchingIndex::NameOf(uint32_t slot) const {
+  return VarintReader(Block::Varints(slots_[slot].block.get())).String();
+}
+
+absl::Span<const MatchingIndex::SlackLoad> MatchingIndex::LoadsOf(uint32_t slot) const {
+  const std::byte* block = slots_[slot].block.get();
+  return absl::MakeConstSpan(Block::Loads(block), Block::HeaderOf(block).loads);
+}
+
+absl::Span<const int32_t> MatchingIndex::AssignmentStartsOf(uint32_t slot) const {
+  const std::byte* block = slots_[slot].block.get();
+  return absl::MakeConstSpan(Block::Starts(block), Block::HeaderOf(block).starts);
+}
+
+absl::Span<const uint32_t> MatchingIndex::RareSectorsOf(uint32_t slot) const {
+  const std::byte* block = slots_[slot].block.get();
+  return absl::MakeConstSpan(Block::Sectors(block), Block::HeaderOf(block).sectors);
+}
+
+std::vector<std::pair<std::string, int>> MatchingIndex::UnusualLanguagesOf(uint32_t slot) const {
+  SlotReader reader(Block::Varints(slots_[slot].block.get()));
+  reader.ReadHead();
+  reader.Keys([](uint32_t) {});
+  reader.Schedules([](uint32_t) {});
+  return reader.UnusualLanguages();
 }
 
 size_t MatchingIndex::LargeSetAbove() const {
@@ -746,26 +1005,63 @@ size_t MatchingIndex::LargeSetAbove() const {
 }
 
 TeleoperatorFacts MatchingIndex::SlotFacts(uint32_t id, TeleoperatorData& data) const {
-  const Slot& s = *slots_[id];
-  SlotReader reader(s.bytes);
-  reader.Keys([](uint32_t) {});
-  std::vector<uint32_t> schedules;
+  const std::byte* block = slots_[id].block.get();
+  const Hot& hot = hot_[id];
+  SlotReader reader(Block::Varints(block));
+  const SlotReader::Head head = reader.ReadHead();
+  data.profile.set_name(std::string(head.name));
+  std::vector<uint32_t> keys;
+  reader.Keys([&keys](uint32_t key) { keys.push_back(key); });
+  std::vector<uint32_t> schedules;  // the availability's, then each employment's
   reader.Schedules([&schedules](uint32_t schedule) { schedules.push_back(schedule); });
+  v1::Teleoperator& profile = data.profile;
+  // The languages, skills and sector codes from where the slot is entered: each language at its
+  // highest level, each skill once, the codes as written.
+  if (hot.unusual_language) {
+    for (const auto& [language, level] : reader.UnusualLanguages()) {
+      v1::LanguageLevel& l = *profile.add_languages();
+      l.set_language(language);
+      l.set_level(static_cast<v1::CefrLevel>(level));
+    }
+  } else {
+    reader.UnusualLanguages();  // none
+    for (int i = 0; i < hot.language_count; ++i) {
+      v1::LanguageLevel& l = *profile.add_languages();
+      l.set_language(language_names_[hot.language_ids[i]]);
+      l.set_level(static_cast<v1::CefrLevel>(hot.language_levels[i]));
+    }
+  }
+  for (uint64_t bits = hot.skills; bits != 0; bits &= bits - 1) {
+    profile.add_skills(static_cast<v1::Skill>(std::countr_zero(bits)));
+  }
+  for (int32_t skill :
+       absl::MakeConstSpan(Block::OtherSkills(block), Block::HeaderOf(block).other_skills)) {
+    profile.add_skills(static_cast<v1::Skill>(skill));
+  }
+  if (hot.sector_count > Hot::kInlineSectors) {
+    for (uint32_t code : RareSectorsOf(id)) profile.add_sector_experience(segment_raw_[code]);
+  } else {
+    for (int i = 0; i < hot.sector_count; ++i) {
+      profile.add_sector_experience(segment_raw_[hot.sectors[i]]);
+    }
+  }
   std::vector<LoggedRevenue> revenue;
   std::vector<LoggedWeek> weeks;
-  reader.Rest(revenue, weeks, data);
-  // schedules: the availability's, then each employment's.
-  if (schedules[0] != 0)
-    data.profile.mutable_availability()->ParseFromString(schedules_[schedules[0]].bytes);
+  reader.Logs(revenue, weeks);
+  reader.Records(
+      head.contracts, keys,
+      [this](uint32_t key) { return absl::string_view(keys_[key].name).substr(2); }, data);
+  if (schedules[0] != 0) {
+    profile.mutable_availability()->ParseFromString(schedules_[schedules[0]].bytes);
+  }
   for (size_t e = 0; e < data.employments.size(); ++e) {
     if (schedules[e + 1] != 0) {
       data.employments[e].mutable_schedule()->ParseFromString(schedules_[schedules[e + 1]].bytes);
     }
   }
-  data.profile.set_name(s.name);
   TeleoperatorFacts facts = MakeTeleoperatorFacts(catalog_, data);
-  facts.logs.appointments_set = hot_[id].appointments_set;
-  facts.logs.appointments_validated = hot_[id].appointments_validated;
+  facts.logs.appointments_set = hot.appointments_set;
+  facts.logs.appointments_validated = hot.appointments_validated;
   for (const LoggedRevenue& r : revenue) {
     facts.logs.revenue.push_back(
         {FromDayNumber(r.day), facts.contracts[r.contract].client_name, r.minor_units});
@@ -781,6 +1077,7 @@ uint32_t MatchingIndex::InternSegment(const std::string& code) {
   if (inserted) {
     const std::string normalized = NormalizeSegment(code);
     segment_codes_.push_back({normalized, SegmentPath(normalized)});
+    segment_raw_.push_back(code);
     sector_slots_.emplace_back();
   }
   return it->second;
@@ -802,10 +1099,8 @@ void MatchingIndex::PutLocked(const TeleoperatorData& teleoperator) {
     id = static_cast<uint32_t>(slots_.size());
     slots_.emplace_back();
   }
-  slots_[id] = std::make_unique<Slot>();
-  slots_[id]->name = name;  // never changes while slot_of_ holds the slot
-  slot_of_.insert(id);
   Compile(id, teleoperator, facts, /*kept_keys=*/{});
+  slot_of_.insert(id);  // after Compile: its hash reads the name in the block
 }
 
 void MatchingIndex::Load(const Dataset& dataset) {
@@ -832,8 +1127,6 @@ void MatchingIndex::Load(const Dataset& dataset) {
   zone_id_.clear();
   hot_.clear();
   hours_.Clear();
-  loads_.Clear();
-  assignment_starts_.Clear();
   segment_codes_.clear();
   key_id_.clear();  // before the keys its hash reads
   keys_.clear();
@@ -841,6 +1134,8 @@ void MatchingIndex::Load(const Dataset& dataset) {
   free_schedules_.clear();
   schedule_id_.clear();
   segment_id_.clear();
+  segment_raw_.clear();
+  segment_keys_.clear();
   changed_.clear();
   ForgetAnswers();
   // Companies first: a campaign needs its company.
@@ -906,7 +1201,7 @@ bool MatchingIndex::RemoveTeleoperator(absl::string_view name) {
   in_order_.Clear(id);
   NoteChange(std::string(name));
   slot_of_.erase(it);  // before the slot its hash reads
-  slots_[id].reset();
+  slots_[id].block.reset();
   free_slots_.push_back(id);
   return true;
 }
@@ -1073,8 +1368,9 @@ int64_t MatchingIndex::BoundOf(const BoundInputs& in, const CampaignContext& c,
     const uint32_t* codes = h.sectors;
     size_t n = h.sector_count;
     if (n > Hot::kInlineSectors) {
-      codes = slots_[id]->rare->sectors.data();
-      n = slots_[id]->rare->sectors.size();
+      const absl::Span<const uint32_t> all = RareSectorsOf(id);
+      codes = all.data();
+      n = all.size();
     }
     for (const std::vector<int64_t>& fit : in.sector_fit) {
       int64_t best = 0;
@@ -1087,7 +1383,7 @@ int64_t MatchingIndex::BoundOf(const BoundInputs& in, const CampaignContext& c,
   if (!in.language_names.empty()) {
     if (h.unusual_language) {
       for (const std::string& l : in.language_names) {
-        for (const auto& [name, level] : slots_[id]->rare->languages) {
+        for (const auto& [name, level] : UnusualLanguagesOf(id)) {
           if (name == l) language += kFixedPointOne * level / kMaxLevel;
         }
       }
@@ -1104,7 +1400,7 @@ int64_t MatchingIndex::BoundOf(const BoundInputs& in, const CampaignContext& c,
   if (detail == BoundDetail::kFull) {
     int64_t load = c.week_minutes;
     if (h.has_loads) {
-      for (const SlackLoad& j : loads_[id]) {
+      for (const SlackLoad& j : LoadsOf(id)) {
         if (j.first > in.remaining_last || j.last < in.remaining_first) continue;
         if (j.campaign != nullptr && j.campaign->name() == c.campaign->name()) continue;
         load += j.minutes;
@@ -1119,7 +1415,7 @@ int64_t MatchingIndex::BoundOf(const BoundInputs& in, const CampaignContext& c,
           : (kFixedPointOne * h.appointments_validated + prior_observations * prior) / denominator;
   int64_t recent = 0;
   if (detail == BoundDetail::kFull && h.has_assignments) {
-    for (int32_t first : assignment_starts_[id]) recent += first >= in.fairness_since;
+    for (int32_t first : AssignmentStartsOf(id)) recent += first >= in.fairness_since;
   }
   const int64_t fairness = kFixedPointOne / (1 + recent);
   const int64_t sum = skill * policy.weight_skill_fit() + sector * policy.weight_sector_fit() +
@@ -1384,7 +1680,7 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
     Ranked r;
     r.components = ScoreComponents(RuleInput{c, facts, work, policy});
     r.score = TotalScore(r.components);
-    r.name = &slots_[id]->name;
+    r.name = NameOf(id);
     top.Offer(std::move(r));
     return true;
   };
@@ -1394,7 +1690,7 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
     candidates.ForEach([&](uint32_t id) {
       if (!passes_rest(id) || !evaluate(id)) return;
       ++count;
-      if (options.list_eligible) result.eligible.push_back(slots_[id]->name);
+      if (options.list_eligible) result.eligible.emplace_back(NameOf(id));
     });
     result.eligible_count = count;
     std::sort(result.eligible.begin(), result.eligible.end());
@@ -1427,7 +1723,7 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
   // others are passed over without their time rules (many tie where the scores are alike, e.g.
   // before any activity is logged, when quality is the prior for everyone).
   auto evaluate_bounded = [&](const Bound& b) {
-    if (top.Enters(b.bound, slots_[b.id]->name)) evaluate(b.id);
+    if (top.Enters(b.bound, NameOf(b.id))) evaluate(b.id);
   };
 
   // The candidates wait in `pending` with their dense bound (BoundDetail::kDense: Hot alone, one
@@ -1685,7 +1981,7 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
             }
             if (!in_order || bound != cell.bound) {
               pending.push({bound, id, full});
-            } else if (top.Enters(bound, slots_[id]->name)) {
+            } else if (top.Enters(bound, NameOf(id))) {
               evaluate(id);
             } else {
               skip = ~uint64_t{0};

@@ -37,6 +37,7 @@
 
 #include <array>
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -53,12 +54,12 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
+#include "absl/types/span.h"
 #include "callmatch/v1/matching.pb.h"
 #include "matching/context.h"
 #include "matching/dataset.h"
 #include "matching/index/bitmap.h"
 #include "matching/index/intern_table.h"
-#include "matching/index/per_slot.h"
 #include "matching/index/slot_set.h"
 
 namespace callmatch::matching {
@@ -151,7 +152,13 @@ class MatchingIndex {
   IndexStats Stats() const;
 
  private:
-  struct Slot;
+  // A teleoperator: one heap block holding all the index keeps of it but its Hot and its bits
+  // (its layout: "A slot's block" in index.cc); null for a free slot. Held by value: no second
+  // allocation, no pointer to follow.
+  struct Slot {
+    std::unique_ptr<std::byte[]> block;
+  };
+  struct Block;  // the block's layout and its readers (index.cc)
   // Rule 7's filter: the hours of an availability's nominal week (bit h of word h / 64, Monday
   // 00:00 = 0) covered entirely and touched. Both empty when its windows are unreadable (rule 7
   // then fails). Interned (hours_): teleoperators share them.
@@ -286,7 +293,11 @@ class MatchingIndex {
                   const v1::MatchingPolicy& policy, uint32_t id,
                   BoundDetail detail = BoundDetail::kFull) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   uint32_t InternSegment(const std::string& code) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  uint32_t InternKey(const std::string& key) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  uint32_t InternKey(absl::string_view key) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The exclusion-set keys of a segment a teleoperator holds (AddSegmentKeys in index.cc),
+  // interned, appended to `keys`; each distinct code is parsed once (segment_keys_).
+  void AddSegmentKeyIds(const std::string& code, std::vector<uint32_t>& keys)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // A reference to a schedule in schedules_ (its id), and its release.
   uint32_t InternSchedule(const v1::WeeklySchedule& schedule) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void ReleaseSchedule(uint32_t id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -309,23 +320,32 @@ class MatchingIndex {
   mutable absl::Mutex mu_;
   // Companies and campaigns only.
   Dataset catalog_ ABSL_GUARDED_BY(mu_);
-  std::vector<std::unique_ptr<Slot>> slots_ ABSL_GUARDED_BY(mu_);  // nullptr: free
+  std::vector<Slot> slots_ ABSL_GUARDED_BY(mu_);  // a null block: free
   std::vector<uint32_t> free_slots_ ABSL_GUARDED_BY(mu_);
   std::string encode_buffer_ ABSL_GUARDED_BY(mu_);  // Compile's, reused
+  std::string key_buffer_ ABSL_GUARDED_BY(mu_);     // Compile's, reused
   std::vector<Hot> hot_ ABSL_GUARDED_BY(mu_);       // by slot
   InternTable<HourMasks> hours_ ABSL_GUARDED_BY(mu_);
-  // The slack bound's inputs, by slot, in days since 1970-01-01: each employment, and each
-  // contract that holds time, with the minutes it adds at least to a week's load (campaign:
-  // nullptr for an employment).
+  // The slack bound's inputs, in days since 1970-01-01: each employment, and each contract that
+  // holds time, with the minutes it adds at least to a week's load (campaign: nullptr for an
+  // employment). In the slot's block (LoadsOf).
   struct SlackLoad {
     int32_t first = 0;
     int32_t last = 0;
     int64_t minutes = 0;
     const v1::Campaign* campaign = nullptr;
   };
-  PerSlot<SlackLoad> loads_ ABSL_GUARDED_BY(mu_);
-  // Fairness's input, by slot: the first day of each assignment contract that has one.
-  PerSlot<int32_t> assignment_starts_ ABSL_GUARDED_BY(mu_);
+  // What the score bound reads of a slot's block, in place (under mu_, shared or exclusive):
+  // its loads; Fairness's input, the first day of each assignment contract that has one; every
+  // interned sector code when there are more than Hot::kInlineSectors (else empty); each
+  // language, lower-cased, at its highest level, only with Hot::unusual_language (else empty).
+  absl::Span<const SlackLoad> LoadsOf(uint32_t slot) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  absl::Span<const int32_t> AssignmentStartsOf(uint32_t slot) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  absl::Span<const uint32_t> RareSectorsOf(uint32_t slot) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  std::vector<std::pair<std::string, int>> UnusualLanguagesOf(uint32_t slot) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // The teleoperator's name, in its block.
+  absl::string_view NameOf(uint32_t slot) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   // Hashes and compares ids by the name each stands for (Names::Name), and names: a set of ids
   // that finds an id by its name without a second copy of the names.
   template <typename Names>
@@ -340,8 +360,8 @@ class MatchingIndex {
     bool operator()(absl::string_view name, uint32_t id) const { return this->Name(id) == name; }
   };
   struct SlotNames {
-    const std::vector<std::unique_ptr<Slot>>* slots;
-    absl::string_view Name(uint32_t slot) const;  // Slot::name
+    const std::vector<Slot>* slots;
+    absl::string_view Name(uint32_t slot) const;  // the name in the slot's block
   };
   // The slot of each name (a name never changes while its slot is in the set).
   absl::flat_hash_set<uint32_t, ByName<SlotNames>, ByName<SlotNames>> slot_of_ ABSL_GUARDED_BY(mu_){
@@ -382,6 +402,10 @@ class MatchingIndex {
   // By interned code: the slots whose sector_experience lists it (the cells' sector classes).
   std::vector<SlotSet> sector_slots_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, uint32_t> segment_id_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> segment_raw_ ABSL_GUARDED_BY(mu_);  // by id: the code as written
+  // A held segment's exclusion-set keys by its code as written (AddSegmentKeyIds; never removed,
+  // as keys are not: codes are a small vocabulary).
+  absl::flat_hash_map<std::string, std::vector<uint32_t>> segment_keys_ ABSL_GUARDED_BY(mu_);
   // The exclusion sets and the dependencies, by interned key (key_id_; a slot lists its keys by
   // number): key -> slots. Exclusion keys: "g:<group key>" (an employment's employer or a held
   // contract's client has it), "s:<node>" (a segment whose path holds that node), "l:<node>" (a

@@ -10,6 +10,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -24,6 +25,7 @@
 #include "matching/policy.h"
 #include "matching/reference.h"
 #include "matching/registration.h"
+#include "matching/test_util.h"
 #include "matching/time_model.h"
 
 namespace callmatch::matching {
@@ -424,7 +426,7 @@ class Updater {
   std::vector<std::string> campaigns_;
 };
 
-// A slot set holds the same members as a std::set whether it is a sorted vector or a bitmap,
+// A slot set holds the same members as a std::set whether it is a B-tree or a bitmap,
 // across the switch and after removals.
 TEST(IndexSlotSetTest, SameMembersSmallAndLarge) {
   SlotSet set;
@@ -556,6 +558,158 @@ TEST(IndexSummarizedBitmapTest, AndOfThree) {
   EXPECT_EQ(members, expected);
   EXPECT_EQ(words, expected_words);
   EXPECT_FALSE(expected.empty());
+}
+
+// Most slot sets hold one member, inline: the set gives it back, moves with it, and grows into a
+// tree from it.
+TEST(IndexSlotSetTest, OneMemberInlineThenMore) {
+  SlotSet set;
+  EXPECT_FALSE(set.Contains(0));
+  set.Insert(7, 500);
+  set.Insert(7, 500);
+  EXPECT_EQ(set.size(), 1u);
+  EXPECT_TRUE(set.Contains(7));
+  EXPECT_FALSE(set.Contains(0));
+  set.Erase(8);
+  EXPECT_EQ(set.size(), 1u);
+  set.Erase(7);
+  EXPECT_EQ(set.size(), 0u);
+  EXPECT_FALSE(set.Contains(7));
+  set.Insert(0, 500);
+  std::vector<SlotSet> sets;
+  sets.push_back(std::move(set));
+  for (int i = 0; i < 100; ++i) sets.emplace_back();  // moved as the vector grows
+  EXPECT_TRUE(sets[0].Contains(0));
+  Bitmap mask;
+  mask.Set(0);
+  Bitmap out;
+  sets[0].OrMaskedInto(mask, out);
+  EXPECT_TRUE(out.Test(0));
+  sets[0].Insert(3, 500);
+  sets[0].Insert(1, 500);
+  std::vector<uint32_t> members;
+  sets[0].ForEach([&](uint32_t slot) { members.push_back(slot); });
+  EXPECT_EQ(members, (std::vector<uint32_t>{0, 1, 3}));
+}
+
+// A slot keeps only what the rules read of a teleoperator's records, in its own encoding (dates
+// as day numbers, registration numbers as numbers, a contract's campaign and client by key, the
+// languages, skills and sector codes read back from where the slot is entered); the facts made
+// again from it must be the caller's. Records the generator does not make: more languages than a
+// slot holds inline, duplicates and case, skills past 63, more sector codes than inline, numbers
+// with letters and leading zeros, a date that is not a day, a contract without a client, a
+// non-compete clause, logs with revenue. The same answers as the reference, before and after the
+// company and campaign changes that make the index remake the slots from what it kept.
+TEST(MatchingIndexRecordsTest, UnusualRecordsGiveTheReferenceAnswers) {
+  namespace t = testing;
+  const absl::CivilDay today(2027, 3, 1);
+  const v1::MatchingPolicy policy = DefaultPolicy();
+  Dataset data;
+  const v1::Company client = t::Company("client", "732829320", "", {"62.01"});
+  ASSERT_TRUE(data.Upsert(client).ok());
+  ASSERT_TRUE(data.Upsert(t::Company("employer", "542051180", "", {"47.11"})).ok());
+  v1::Campaign campaign = t::Campaign("client", "c1");
+  ASSERT_TRUE(data.Upsert(campaign).ok());
+  v1::Campaign mission = t::Campaign("client", "c0");
+  ASSERT_TRUE(data.Upsert(mission).ok());
+  // What only the unusual profile holds: a fifth language, a skill past 63, an unparsed code.
+  v1::Campaign unusual = t::Campaign("client", "c2");
+  unusual.mutable_languages(0)->set_language("es");
+  unusual.mutable_languages(0)->set_level(v1::CEFR_LEVEL_B1);
+  unusual.add_skills(static_cast<v1::Skill>(70));
+  unusual.add_segments("not a code");
+  ASSERT_TRUE(data.Upsert(unusual).ok());
+
+  auto add = [&](const v1::Teleoperator& profile) { ASSERT_TRUE(data.Upsert(profile).ok()); };
+  add(t::Teleoperator("plain"));
+  v1::Teleoperator many = t::Teleoperator("many");
+  for (const auto& [language, level] :
+       std::vector<std::pair<std::string, v1::CefrLevel>>{{"FR", v1::CEFR_LEVEL_C1},
+                                                          {"en", v1::CEFR_LEVEL_B2},
+                                                          {"de", v1::CEFR_LEVEL_A1},
+                                                          {"Es", v1::CEFR_LEVEL_B1}}) {
+    v1::LanguageLevel& l = *many.add_languages();
+    l.set_language(language);
+    l.set_level(level);
+  }
+  many.add_skills(static_cast<v1::Skill>(70));
+  many.add_skills(v1::SKILL_COLD_CALLING);
+  for (const char* code : {"47.11", "62.01", "62", "not a code", "62.01"}) {
+    many.add_sector_experience(code);
+  }
+  add(many);
+  v1::Teleoperator lettered = t::Teleoperator("lettered");
+  lettered.mutable_registration()->set_number("00A12");
+  lettered.mutable_establishment()->set_country_code("fr");
+  add(lettered);
+
+  v1::Teleoperator employed = t::Teleoperator("employed");
+  add(employed);
+  v1::Employment e = t::Employment("employed", "e1", "00012345678901", "ABC", {"47.11", "62"});
+  e.mutable_start_date()->set_month(13);  // not a day: read as 2021-01-06
+  e.mutable_non_compete()->add_segments("62.01");
+  *e.mutable_non_compete()->mutable_end_date() = t::D(2026, 12, 31);
+  ASSERT_TRUE(data.Upsert(e).ok());
+  ASSERT_TRUE(data.Upsert(t::Employment("employed", "e2", "54205118000012")).ok());
+
+  v1::Teleoperator busy = t::Teleoperator("busy");
+  add(busy);
+  v1::Contract k = t::Contract("busy", "k1", mission, v1::CONTRACT_STATE_ACTIVE);
+  k.clear_client();  // the campaign's company
+  k.mutable_terms()->set_imposed_schedule(false);
+  ASSERT_TRUE(data.Upsert(k).ok());
+  for (int d = 0; d < 20; ++d) {
+    ASSERT_TRUE(data.Upsert(t::Log(k, absl::CivilDay(2027, 2, 1) + d, 60 + d, d % 3, d % 2,
+                                   d % 4 == 0 ? 0 : 1000 * d))
+                    .ok());
+  }
+
+  MatchingIndex index;
+  index.Load(data);
+  auto compare = [&](const std::string& when) {
+    for (const std::string& name : {campaign.name(), mission.name(), unusual.name()}) {
+      absl::StatusOr<ReferenceResult> want = ReferenceMatch(data, name, policy, today, 10);
+      ASSERT_TRUE(want.ok()) << want.status();
+      absl::StatusOr<MatchResult> got =
+          index.Match(name, policy, today, MatchOptions{.top_k = 10, .list_eligible = true});
+      ASSERT_TRUE(got.ok()) << got.status();
+      EXPECT_EQ(got->eligible, want->eligible) << when << " " << name;
+      if (name == unusual.name()) {
+        EXPECT_EQ(got->eligible, std::vector<std::string>{"teleoperators/many"}) << when;
+      }
+      ASSERT_EQ(got->top.size(), want->top.size()) << when << " " << name;
+      for (size_t i = 0; i < got->top.size(); ++i) {
+        EXPECT_TRUE(MessageDifferencer::Equals(got->top[i], want->top[i]))
+            << when << " " << name << ": " << got->top[i].ShortDebugString() << " vs "
+            << want->top[i].ShortDebugString();
+      }
+    }
+    for (const auto& [name, teleoperator] : data.teleoperators()) {
+      std::vector<std::string> want;
+      for (const std::string& c : {mission.name(), campaign.name(), unusual.name()}) {  // by name
+        absl::StatusOr<v1::EligibilityExplanation> x =
+            ExplainEligibility(data, c, name, policy, today);
+        ASSERT_TRUE(x.ok()) << x.status();
+        if (x->eligible()) want.push_back(c);
+      }
+      absl::StatusOr<std::vector<std::string>> got = index.EligibleCampaigns(name, policy, today);
+      ASSERT_TRUE(got.ok()) << got.status();
+      EXPECT_EQ(*got, want) << when << " " << name;
+    }
+  };
+  compare("loaded");
+  // Every slot that reads the client or the mission is remade from what the index kept.
+  v1::Company renamed = client;
+  renamed.set_display_name("Client, renamed");
+  ASSERT_TRUE(data.Upsert(renamed).ok());
+  ASSERT_TRUE(index.Upsert(renamed).ok());
+  mission.set_weekly_minutes_per_seat(600);
+  ASSERT_TRUE(data.Upsert(mission).ok());
+  ASSERT_TRUE(index.Upsert(mission).ok());
+  v1::Company employer = t::Company("employer", "542051180", "", {"62.01"});
+  ASSERT_TRUE(data.Upsert(employer).ok());
+  ASSERT_TRUE(index.Upsert(employer).ok());
+  compare("remade");
 }
 
 // The differential test of issue 4. 20,000 teleoperators and the 300 open campaigns: the index
