@@ -1778,17 +1778,15 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
   if (relevant_count == 0) {
     skill_classes.push_back({candidates, kFixedPointOne});
   } else {
-    Bitmap all = candidates;
+    std::vector<const Bitmap*> every_skill = {&candidates};
+    const Bitmap none;
     for (int skill : skills) {
       auto it = skill_.find(skill);
-      if (it == skill_.end()) {
-        all = Bitmap();
-        break;
-      }
-      all.AndWith(it->second);
+      every_skill.push_back(it == skill_.end() ? &none : &it->second);
     }
-    Bitmap rest = candidates;
-    rest.AndNotWith(all);
+    Bitmap taken;
+    Bitmap all = Bitmap::AndNotTaken(every_skill, &taken);
+    Bitmap rest = Bitmap::AndNotTaken({&candidates}, &taken);
     skill_classes.push_back({std::move(all), kFixedPointOne});
     skill_classes.push_back(
         {std::move(rest), kFixedPointOne * (relevant_count - 1) / relevant_count});
@@ -1798,14 +1796,15 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
     language_classes.push_back({candidates, 0});
   } else {
     const int64_t n = static_cast<int64_t>(language_names.size());
-    auto every_language_at = [&](int level) {
-      Bitmap at = candidates;
+    // The candidates with every language at `level` or above not in `covered`, which gets them.
+    const Bitmap nobody;
+    auto every_language_at = [&](int level, Bitmap& covered) {
+      std::vector<const Bitmap*> all = {&candidates};
       for (const std::string& l : language_names) {
         auto it = language_.find(l);
-        if (it == language_.end()) return Bitmap();
-        at.AndWith(it->second[level]);
+        all.push_back(it == language_.end() ? &nobody : &it->second[level]);
       }
-      return at;
+      return Bitmap::AndNotTaken(all, &covered);
     };
     // The other languages at NATIVE, the lowest at `lowest` (ranking.cc's formula).
     auto value = [&](int lowest) {
@@ -1819,14 +1818,9 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
     }
     Bitmap covered;
     for (int level = kMaxLevel; level >= asked; --level) {
-      Bitmap at = every_language_at(level);
-      at.AndNotWith(covered);
-      covered.OrWith(at);
-      language_classes.push_back({std::move(at), value(level)});
+      language_classes.push_back({every_language_at(level, covered), value(level)});
     }
-    Bitmap rest = candidates;
-    rest.AndNotWith(covered);
-    language_classes.push_back({std::move(rest), kFixedPointOne});
+    language_classes.push_back({Bitmap::AndNotTaken({&candidates}, &covered), kFixedPointOne});
   }
   // The candidates by their best fit among `fit`'s (one per interned code): a class per
   // distinct value, best first, and the rest at 0.
@@ -1844,13 +1838,9 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
       for (size_t e = 0; e < fit.size(); ++e) {
         if (fit[e] == v) sector_slots_[e].OrMaskedInto(candidates, at);
       }
-      at.AndNotWith(covered);
-      covered.OrWith(at);
-      classes.push_back({std::move(at), v});
+      classes.push_back({Bitmap::AndNotTaken({&at}, &covered), v});
     }
-    Bitmap none = candidates;
-    none.AndNotWith(covered);
-    classes.push_back({std::move(none), 0});
+    classes.push_back({Bitmap::AndNotTaken({&candidates}, &covered), 0});
     return classes;
   };
   // The sector component is the average over the campaign's segments of each one's best fit. A
@@ -1873,9 +1863,8 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
         std::vector<Class> next;
         for (const Class& so_far : sector_classes) {
           for (const Class& k : classes) {
-            Bitmap both = so_far.members;
-            both.AndWith(k.members);
-            next.push_back({std::move(both), so_far.value + k.value});
+            next.push_back({Bitmap::AndNotTaken({&so_far.members, &k.members}, nullptr),
+                            so_far.value + k.value});
           }
         }
         sector_classes = std::move(next);

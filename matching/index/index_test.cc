@@ -560,6 +560,53 @@ TEST(IndexSummarizedBitmapTest, AndOfThree) {
   EXPECT_FALSE(expected.empty());
 }
 
+// AndNotTaken: the AND of bitmaps of different lengths less what was taken before, which then
+// holds both; classes made with it one after the other partition their union.
+TEST(IndexBitmapTest, AndNotTakenPartitions) {
+  std::mt19937 rng(3);
+  Bitmap a, b, c;
+  std::set<uint32_t> in_a, in_b, in_c;
+  for (int i = 0; i < 20'000; ++i) {
+    const uint32_t slot = rng() % 30'000;
+    a.Set(slot);
+    in_a.insert(slot);
+    if (rng() % 2 == 0 && slot < 25'000) {
+      b.Set(slot);
+      in_b.insert(slot);
+    }
+    if (rng() % 3 == 0) {
+      c.Set(slot);
+      in_c.insert(slot);
+    }
+  }
+  auto members = [](const Bitmap& bits) {
+    std::set<uint32_t> out;
+    bits.ForEach([&](uint32_t slot) { out.insert(slot); });
+    return out;
+  };
+  Bitmap taken;
+  const Bitmap first = Bitmap::AndNotTaken({&a, &b, &c}, &taken);
+  const Bitmap second = Bitmap::AndNotTaken({&a, &c}, &taken);
+  const Bitmap rest = Bitmap::AndNotTaken({&a}, &taken);
+  std::set<uint32_t> expected_first, expected_second, expected_rest;
+  for (uint32_t slot : in_a) {
+    if (in_b.contains(slot) && in_c.contains(slot)) {
+      expected_first.insert(slot);
+    } else if (in_c.contains(slot)) {
+      expected_second.insert(slot);
+    } else {
+      expected_rest.insert(slot);
+    }
+  }
+  EXPECT_EQ(members(first), expected_first);
+  EXPECT_EQ(members(second), expected_second);
+  EXPECT_EQ(members(rest), expected_rest);
+  EXPECT_EQ(members(taken), in_a);
+  EXPECT_EQ(members(Bitmap::AndNotTaken({&b, &c}, nullptr)).size(), expected_first.size());
+  EXPECT_FALSE(expected_first.empty());
+  EXPECT_FALSE(expected_second.empty());
+}
+
 // Most slot sets hold one member, inline: the set gives it back, moves with it, and grows into a
 // tree from it.
 TEST(IndexSlotSetTest, OneMemberInlineThenMore) {
