@@ -922,27 +922,11 @@ void MatchingIndex::Recompile(uint32_t id, const TeleoperatorData& data,
 
 uint32_t MatchingIndex::InternSchedule(const v1::WeeklySchedule& schedule) {
   schedule.SerializeToString(&schedule_buffer_);
-  auto [it, inserted] = schedule_id_.try_emplace(schedule_buffer_, 0);
-  if (inserted) {
-    if (free_schedules_.empty()) {
-      if (schedules_.empty()) schedules_.emplace_back();  // id 0: none
-      it->second = static_cast<uint32_t>(schedules_.size());
-      schedules_.emplace_back();
-    } else {
-      it->second = free_schedules_.back();
-      free_schedules_.pop_back();
-    }
-    schedules_[it->second].bytes = schedule_buffer_;
-  }
-  ++schedules_[it->second].references;
-  return it->second;
+  return schedules_.Intern(schedule_buffer_) + 1;
 }
 
 void MatchingIndex::ReleaseSchedule(uint32_t id) {
-  if (id == 0 || --schedules_[id].references > 0) return;
-  schedule_id_.erase(schedules_[id].bytes);
-  schedules_[id].bytes = std::string();
-  free_schedules_.push_back(id);
+  if (id != 0) schedules_.Release(id - 1);
 }
 
 uint32_t MatchingIndex::InternKey(absl::string_view key) {
@@ -1052,11 +1036,11 @@ TeleoperatorFacts MatchingIndex::SlotFacts(uint32_t id, TeleoperatorData& data) 
       head.contracts, keys,
       [this](uint32_t key) { return absl::string_view(keys_[key].name).substr(2); }, data);
   if (schedules[0] != 0) {
-    profile.mutable_availability()->ParseFromString(schedules_[schedules[0]].bytes);
+    profile.mutable_availability()->ParseFromString(schedules_[schedules[0] - 1]);
   }
   for (size_t e = 0; e < data.employments.size(); ++e) {
     if (schedules[e + 1] != 0) {
-      data.employments[e].mutable_schedule()->ParseFromString(schedules_[schedules[e + 1]].bytes);
+      data.employments[e].mutable_schedule()->ParseFromString(schedules_[schedules[e + 1] - 1]);
     }
   }
   TeleoperatorFacts facts = MakeTeleoperatorFacts(catalog_, data);
@@ -1130,9 +1114,7 @@ void MatchingIndex::Load(const Dataset& dataset) {
   segment_codes_.clear();
   key_id_.clear();  // before the keys its hash reads
   keys_.clear();
-  schedules_.clear();
-  free_schedules_.clear();
-  schedule_id_.clear();
+  schedules_.Clear();
   segment_id_.clear();
   segment_raw_.clear();
   segment_keys_.clear();

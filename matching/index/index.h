@@ -423,16 +423,10 @@ class MatchingIndex {
   };
   absl::flat_hash_set<uint32_t, ByName<KeyNames>, ByName<KeyNames>> key_id_ ABSL_GUARDED_BY(mu_){
       0, ByName<KeyNames>{{&keys_}}, ByName<KeyNames>{{&keys_}}};
-  // Weekly schedules (availabilities, employments' hours), serialized and interned with the
-  // count of slots that reference them: teleoperators share them. By id; id 0
-  // stands for none. A slot's bytes name them by id.
-  struct Schedule {
-    std::string bytes;
-    uint32_t references = 0;
-  };
-  std::vector<Schedule> schedules_ ABSL_GUARDED_BY(mu_);
-  std::vector<uint32_t> free_schedules_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<std::string, uint32_t> schedule_id_ ABSL_GUARDED_BY(mu_);
+  // Weekly schedules (availabilities, employments' hours), serialized and interned:
+  // teleoperators share them. A slot's bytes name them by their table id plus one; 0 stands for
+  // none.
+  InternTable<std::string> schedules_ ABSL_GUARDED_BY(mu_);
   std::string schedule_buffer_ ABSL_GUARDED_BY(mu_);  // InternSchedule's, reused
 
   // Reused answers (MatchOptions::reuse). changes_ counts the teleoperator changes (puts and

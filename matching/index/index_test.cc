@@ -450,6 +450,13 @@ TEST(IndexSlotSetTest, SameMembersSmallAndLarge) {
   EXPECT_FALSE(set.Contains(3'000));
 }
 
+// The slots of word `w`'s set bits, appended to `out`.
+void AppendSlots(size_t w, uint64_t word, std::vector<uint32_t>& out) {
+  for (; word != 0; word &= word - 1) {
+    out.push_back(static_cast<uint32_t>(w * 64 + std::countr_zero(word)));
+  }
+}
+
 // OrMaskedInto adds the members the mask holds, whether the set is a B-tree or a bitmap.
 TEST(IndexSlotSetTest, OrMaskedIntoAddsTheMaskedMembers) {
   Bitmap odd;
@@ -503,9 +510,7 @@ TEST(IndexSummarizedBitmapTest, WordsOfBothAfterSetsAndClears) {
   std::vector<uint32_t> both;
   SummarizedBitmap::ForEachWordOfBoth(a, b, [&](size_t w, uint64_t wa, uint64_t wb) {
     EXPECT_TRUE(words.insert(w).second);
-    for (uint64_t bits = wa & wb; bits != 0; bits &= bits - 1) {
-      both.push_back(static_cast<uint32_t>(w * 64 + std::countr_zero(bits)));
-    }
+    AppendSlots(w, wa & wb, both);
   });
   EXPECT_EQ(words, expected_words);
   EXPECT_EQ(both, expected_both);
@@ -548,13 +553,11 @@ TEST(IndexSummarizedBitmapTest, AndOfThree) {
   for (uint32_t slot = 0; slot < 50'000; ++slot) everyone.Set(slot);
   std::vector<uint32_t> members;
   std::set<size_t> words;
-  SummarizedBitmap::ForEachWordOfBoth(
-      SummarizedBitmap::And(a, b, c), everyone, [&](size_t w, uint64_t word, uint64_t) {
-        words.insert(w);
-        for (; word != 0; word &= word - 1) {
-          members.push_back(static_cast<uint32_t>(w * 64 + std::countr_zero(word)));
-        }
-      });
+  SummarizedBitmap::ForEachWordOfBoth(SummarizedBitmap::And(a, b, c), everyone,
+                                      [&](size_t w, uint64_t word, uint64_t) {
+                                        words.insert(w);
+                                        AppendSlots(w, word, members);
+                                      });
   EXPECT_EQ(members, expected);
   EXPECT_EQ(words, expected_words);
   EXPECT_FALSE(expected.empty());

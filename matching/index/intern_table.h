@@ -35,6 +35,7 @@ class InternTable {
   void Release(uint32_t id) {
     if (--entries_[id].references > 0) return;
     id_.erase(entries_[id].value);
+    entries_[id].value = T();  // its memory back until the id is reused
     free_.push_back(id);
   }
   const T& operator[](uint32_t id) const { return entries_[id].value; }
