@@ -134,7 +134,6 @@ class SummarizedBitmap {
     bits_.ClearAll();
     summary_.ClearAll();
   }
-  const Bitmap& bits() const { return bits_; }
 
   // Calls fn(w, word of a, word of b) for every word w, ascending, where both a and b have a
   // member.
