@@ -172,6 +172,9 @@ TeleoperatorFacts MakeTeleoperatorFacts(const Dataset& dataset, const Teleoperat
     f.employments.push_back(std::move(ef));
   }
 
+  size_t logs = 0;
+  for (const ContractData& cd : data.contracts) logs += cd.logs.size();
+  f.logs.revenue.reserve(logs);  // most logs have revenue: no regrowth for hundreds of them
   for (const ContractData& cd : data.contracts) {
     const v1::Contract& k = cd.contract;
     ContractFacts cf;
@@ -202,31 +205,35 @@ TeleoperatorFacts MakeTeleoperatorFacts(const Dataset& dataset, const Teleoperat
     }
     // Logs come a day at a time: the week of the log before is most often this one's, so its
     // Monday and its entry are kept (MondayOf and a map look-up per log were most of the cost of
-    // a put with many logs).
+    // a put with many logs). Days are day numbers, read without normalizing an absl::CivilDay.
+    const uint32_t contract = static_cast<uint32_t>(f.contracts.size());
     auto week = cf.minutes_by_week.end();
-    absl::CivilDay week_last;  // its Sunday
+    int64_t week_first = 0;  // its Monday and Sunday
+    int64_t week_last = -1;
     for (const v1::ActivityLog& log : cd.logs) {
-      const std::optional<absl::CivilDay> day = ToCivilDay(log.day());
+      const std::optional<int32_t> day = ToDayNumber(log.day());
       if (!day.has_value()) continue;
       const int64_t set = std::max(0, log.appointments_set());
       f.logs.appointments_set += set;
       f.logs.appointments_validated +=
           std::min<int64_t>(set, std::max(0, log.appointments_validated()));
-      if (week == cf.minutes_by_week.end() || *day < week->first || *day > week_last) {
-        week = cf.minutes_by_week.try_emplace(MondayOf(*day), 0).first;
-        week_last = week->first + 6;
+      if (*day < week_first || *day > week_last) {
+        const int32_t monday = MondayNumberOf(*day);
+        week_first = monday;
+        week_last = week_first + 6;
+        week = cf.minutes_by_week.try_emplace(FromDayNumber(monday), 0).first;
       }
       week->second += std::max(0, log.minutes_worked());
       if (log.revenue().minor_units() != 0) {
-        f.logs.revenue.push_back({*day, cf.client_name, log.revenue().minor_units()});
+        f.logs.revenue.push_back({*day, contract, log.revenue().minor_units()});
       }
     }
     f.contracts.push_back(std::move(cf));
   }
   // By day: already so when one contract has revenue (its logs come oldest first), the common
-  // case, and sorting 100 entries that hold a string each cost microseconds.
+  // case.
   auto by_day = [](const LogTotals::Revenue& a, const LogTotals::Revenue& b) {
-    return a.day != b.day ? a.day < b.day : a.client < b.client;
+    return a.day != b.day ? a.day < b.day : a.contract < b.contract;
   };
   if (!std::is_sorted(f.logs.revenue.begin(), f.logs.revenue.end(), by_day)) {
     std::sort(f.logs.revenue.begin(), f.logs.revenue.end(), by_day);

@@ -139,11 +139,13 @@ struct LogTotals {
   // Each log's validated appointments, capped at that log's appointments set.
   int64_t appointments_validated = 0;
   struct Revenue {
-    absl::CivilDay day;
-    std::string client;
+    int32_t day = 0;  // DayNumber
+    // The log's contract, an index in TeleoperatorFacts::contracts: its client_name is the
+    // revenue's client (an index rather than a copy of the name per log, for log-heavy puts).
+    uint32_t contract = 0;
     int64_t minor_units = 0;
   };
-  // One entry per log with revenue, by day.
+  // One entry per log with revenue, by day (then contract).
   std::vector<Revenue> revenue;
 };
 

@@ -120,12 +120,15 @@ int64_t Fairness(const CampaignContext& campaign, const TeleoperatorFacts& t,
 
 RevenueShare TrailingRevenue(const CampaignContext& campaign, const TeleoperatorFacts& t,
                              const v1::MatchingPolicy& policy) {
-  const absl::CivilDay after = campaign.as_of - policy.revenue_window_days();
+  const int32_t after = DayNumber(campaign.as_of - policy.revenue_window_days());
+  const int32_t as_of = DayNumber(campaign.as_of);
   RevenueShare share;
   for (const LogTotals::Revenue& r : t.logs.revenue) {
-    if (r.day <= after || r.day > campaign.as_of) continue;
+    if (r.day <= after || r.day > as_of) continue;
     share.total += r.minor_units;
-    if (r.client == campaign.client_name) share.from_client += r.minor_units;
+    if (t.contracts[r.contract].client_name == campaign.client_name) {
+      share.from_client += r.minor_units;
+    }
   }
   return share;
 }

@@ -51,6 +51,52 @@ absl::CivilDay FirstMondayOnOrAfter(absl::CivilDay day) {
   return absl::NextWeekday(day - 1, absl::Weekday::monday);
 }
 
+int32_t DayNumber(absl::CivilDay day) {
+  return static_cast<int32_t>(day - absl::CivilDay(1970, 1, 1));
+}
+
+absl::CivilDay FromDayNumber(int32_t day) {
+  // Civil from days (ToDayNumber's arithmetic backwards): absl::CivilDay(1970, 1, 1) + day steps
+  // a year at a time.
+  const int64_t since_era_0 = int64_t{day} + 719468;
+  const int64_t era = FloorDiv(since_era_0, 146097);
+  const int64_t day_of_era = since_era_0 - era * 146097;  // [0, 146096]
+  const int64_t year_of_era =
+      (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+  const int64_t day_of_year =
+      day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const int64_t march_month = (5 * day_of_year + 2) / 153;  // [0, 11], 0: March
+  const int64_t d = day_of_year - (153 * march_month + 2) / 5 + 1;
+  const int64_t m = march_month < 10 ? march_month + 3 : march_month - 9;
+  return absl::CivilDay(era * 400 + year_of_era + (m <= 2), m, d);
+}
+
+std::optional<int32_t> ToDayNumber(const v1::Date& date) {
+  const int64_t y = date.year();
+  const int m = date.month();
+  const int d = date.day();
+  if (y == 0 && m == 0 && d == 0) return std::nullopt;
+  static constexpr int kDaysIn[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+  if (m < 1 || m > 12 || d < 1 || d > kDaysIn[m - 1] + (m == 2 && leap)) {
+    return DayNumber(absl::CivilDay(y, m, d));  // normalized, as ToCivilDay does
+  }
+  // Days from civil (H. Hinnant's algorithm): years that start in March, so that February's
+  // leap day comes last; eras of 400 years (146097 days); 1970-01-01 is day 719468 of era 0.
+  const int64_t march_year = y - (m <= 2);
+  const int64_t era = FloorDiv(march_year, 400);
+  const int64_t year_of_era = march_year - era * 400;                           // [0, 399]
+  const int64_t day_of_year = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;  // [0, 365]
+  const int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  return static_cast<int32_t>(era * 146097 + day_of_era - 719468);
+}
+
+int32_t MondayNumberOf(int32_t day) {
+  // 1970-01-01 was a Thursday: day + 3 is a multiple of 7 on Mondays.
+  const int64_t since_monday = int64_t{day} + 3 - FloorDiv(int64_t{day} + 3, 7) * 7;
+  return static_cast<int32_t>(day - since_monday);
+}
+
 Period PeriodOf(const v1::Date& start, const v1::Date& end) {
   return Period{ToCivilDay(start).value_or(kFarPast), ToCivilDay(end).value_or(kFarFuture)};
 }

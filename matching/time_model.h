@@ -57,6 +57,17 @@ absl::CivilDay MondayOf(absl::CivilDay day);
 // The first Monday on or after `day` (the day itself when it is a Monday).
 absl::CivilDay FirstMondayOnOrAfter(absl::CivilDay day);
 
+// Days since 1970-01-01 (negative before; truncated to 32 bits), as the facts' log aggregates
+// and the index hold days.
+int32_t DayNumber(absl::CivilDay day);
+absl::CivilDay FromDayNumber(int32_t day);
+// DayNumber(*ToCivilDay(date)); nullopt when the date is unset. A real date (month 1-12, a day
+// of that month) is computed without absl::CivilDay's normalisation: a teleoperator's facts read
+// a date per activity log, hundreds of them for some.
+std::optional<int32_t> ToDayNumber(const v1::Date& date);
+// The Monday of the ISO week holding day number `day`, as a day number.
+int32_t MondayNumberOf(int32_t day);
+
 // An inclusive period of days. Unset bounds are the far past and the far future.
 struct Period {
   absl::CivilDay first;

@@ -150,5 +150,29 @@ TEST(TimeModel, PeriodsAreInclusive) {
   EXPECT_EQ(open.last, kFarFuture);
 }
 
+// ToDayNumber's arithmetic against absl::CivilDay, real dates and ones that normalize.
+TEST(TimeModel, DayNumbersAreCivilDaysCounted) {
+  v1::Date unset;
+  EXPECT_FALSE(ToDayNumber(unset).has_value());
+  for (int year : {-401, -1, 0, 1, 1600, 1900, 1969, 1970, 2000, 2024, 2027, 2100, 9999}) {
+    for (int month = -1; month <= 14; ++month) {
+      for (int day = -1; day <= 33; ++day) {
+        v1::Date date;
+        date.set_year(year);
+        date.set_month(month);
+        date.set_day(day);
+        const std::optional<absl::CivilDay> civil = ToCivilDay(date);
+        if (!civil.has_value()) continue;
+        ASSERT_EQ(ToDayNumber(date), DayNumber(*civil)) << year << "-" << month << "-" << day;
+        EXPECT_EQ(FromDayNumber(DayNumber(*civil)), *civil);
+        EXPECT_EQ(MondayNumberOf(DayNumber(*civil)), DayNumber(MondayOf(*civil)));
+      }
+    }
+  }
+  for (int32_t day = -800'000; day <= 3'000'000; day += 97) {
+    ASSERT_EQ(FromDayNumber(day), absl::CivilDay(1970, 1, 1) + day) << day;
+  }
+}
+
 }  // namespace
 }  // namespace callmatch::matching

@@ -212,7 +212,8 @@ absl::Status ExportForPostgres(const Dataset& dataset, absl::string_view dir) {
       }
     }
     for (const LogTotals::Revenue& rv : f.logs.revenue) {
-      revenue.Row(id, Day(rv.day), Text(rv.client), rv.minor_units);
+      revenue.Row(id, Day(FromDayNumber(rv.day)), Text(f.contracts[rv.contract].client_name),
+                  rv.minor_units);
     }
   }
 

@@ -67,10 +67,6 @@ void SortUnique(std::vector<T>& v) {
 // less this margin.
 constexpr int64_t kDaylightMarginMinutes = 180;
 
-int32_t DayNumber(absl::CivilDay day) {
-  return static_cast<int32_t>(day - absl::CivilDay(1970, 1, 1));
-}
-
 using HourMask = std::array<uint64_t, 3>;  // hours of a week, bit h of word h / 64
 
 void SetHour(HourMask& mask, int64_t hour) {
@@ -198,8 +194,6 @@ class TopK {
   size_t k_;
   std::vector<Ranked> heap_;
 };
-
-absl::CivilDay FromDayNumber(int32_t day) { return absl::CivilDay(1970, 1, 1) + day; }
 
 }  // namespace
 
@@ -381,13 +375,8 @@ class VarintReader {
 };
 
 // What MakeTeleoperatorFacts made of a teleoperator's logs, by contract index: the revenue
-// entries in the facts' order, and the minutes logged per contract and week (days since
-// 1970-01-01).
-struct LoggedRevenue {
-  int32_t day = 0;
-  uint32_t contract = 0;
-  int64_t minor_units = 0;
-};
+// entries (LogTotals::Revenue, as they are), and the minutes logged per contract and week (days
+// since 1970-01-01).
 struct LoggedWeek {
   uint32_t contract = 0;
   int32_t monday = 0;
@@ -430,18 +419,12 @@ void EncodeSlot(const SlotHead& head, const TeleoperatorFacts& facts, const Tele
     }
   }
   // The logs' aggregates; days as the gap from the entry before (a byte or two).
-  // A revenue entry names its contract's client: the first contract with that client.
   PutVarint(out, facts.logs.revenue.size());
   int32_t previous_day = 0;
   for (const LogTotals::Revenue& r : facts.logs.revenue) {
-    uint32_t contract = 0;
-    while (contract + 1 < facts.contracts.size() &&
-           facts.contracts[contract].client_name != r.client) {
-      ++contract;
-    }
-    PutSigned(out, int64_t{DayNumber(r.day)} - previous_day);
-    previous_day = DayNumber(r.day);
-    PutVarint(out, contract);
+    PutSigned(out, int64_t{r.day} - previous_day);
+    previous_day = r.day;
+    PutVarint(out, r.contract);
     PutSigned(out, r.minor_units);
   }
   size_t weeks = 0;
@@ -545,10 +528,10 @@ class SlotReader : public VarintReader {
     }
     return languages;
   }
-  void Logs(std::vector<LoggedRevenue>& revenue, std::vector<LoggedWeek>& weeks) {
+  void Logs(std::vector<LogTotals::Revenue>& revenue, std::vector<LoggedWeek>& weeks) {
     revenue.resize(Varint32());
     int32_t day = 0;
-    for (LoggedRevenue& r : revenue) {
+    for (LogTotals::Revenue& r : revenue) {
       day += static_cast<int32_t>(Signed());
       r.day = day;
       r.contract = Varint32();
@@ -1029,7 +1012,7 @@ TeleoperatorFacts MatchingIndex::SlotFacts(uint32_t id, TeleoperatorData& data) 
       profile.add_sector_experience(segment_raw_[hot.sectors[i]]);
     }
   }
-  std::vector<LoggedRevenue> revenue;
+  std::vector<LogTotals::Revenue> revenue;
   std::vector<LoggedWeek> weeks;
   reader.Logs(revenue, weeks);
   reader.Records(
@@ -1046,10 +1029,7 @@ TeleoperatorFacts MatchingIndex::SlotFacts(uint32_t id, TeleoperatorData& data) 
   TeleoperatorFacts facts = MakeTeleoperatorFacts(catalog_, data);
   facts.logs.appointments_set = hot.appointments_set;
   facts.logs.appointments_validated = hot.appointments_validated;
-  for (const LoggedRevenue& r : revenue) {
-    facts.logs.revenue.push_back(
-        {FromDayNumber(r.day), facts.contracts[r.contract].client_name, r.minor_units});
-  }
+  facts.logs.revenue = std::move(revenue);
   for (const LoggedWeek& w : weeks) {
     facts.contracts[w.contract].minutes_by_week[FromDayNumber(w.monday)] = w.minutes;
   }

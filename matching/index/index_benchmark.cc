@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -214,6 +215,36 @@ void BM_Update(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_Update)->Unit(benchmark::kMicrosecond);
+
+// One update of a teleoperator among the 1% with the most activity logs (the slowest updates
+// are theirs: their facts read every log), as BM_Update.
+void BM_LogHeavyUpdate(benchmark::State& state) {
+  World& w = TheWorld();
+  static const std::vector<std::string> heavy = [&w] {
+    std::vector<std::pair<size_t, std::string>> by_logs;
+    for (const std::string& name : w.teleoperators) {
+      size_t logs = 0;
+      for (const ContractData& k : w.dataset.teleoperator(name)->contracts) logs += k.logs.size();
+      by_logs.emplace_back(logs, name);
+    }
+    std::sort(by_logs.begin(), by_logs.end(), std::greater<>());
+    std::vector<std::string> most;
+    for (size_t i = 0; i < std::max<size_t>(1, by_logs.size() / 100); ++i) {
+      most.push_back(by_logs[i].second);
+    }
+    return most;
+  }();
+  size_t i = 0;
+  TeleoperatorData data;  // copied and freed while the timer is paused
+  for (auto _ : state) {
+    state.PauseTiming();
+    data = *w.dataset.teleoperator(heavy[(i * 7919) % heavy.size()]);
+    if (i++ % 2 == 0) data.profile.mutable_availability()->mutable_windows()->Clear();
+    state.ResumeTiming();
+    w.index.PutTeleoperator(data);
+  }
+}
+BENCHMARK(BM_LogHeavyUpdate)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace callmatch::matching
