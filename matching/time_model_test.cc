@@ -104,6 +104,50 @@ TEST(TimeModel, DaysTouchingFollowTheZone) {
   EXPECT_EQ(paris[6].span.length(), 23 * 60);
 }
 
+// The expansions and local days take a UTC offset by arithmetic when the zone keeps one around
+// the weeks converted: the same answers as cctz for every Monday of two years, across the DST
+// changes of both hemispheres, a zone with a 30-minute shift and one that changed its offset.
+TEST(TimeModel, ExpansionsAndDaysMatchCctzEveryWeek) {
+  const v1::WeeklySchedule schedule =
+      Schedule("UTC", {{At(0, 0), At(0, 1)},
+                       {At(0, 9), At(0, 17)},
+                       {At(2, 1), At(2, 4)},
+                       {At(6, 22), At(0, 3)}});  // wraps into the next week
+  for (const char* name : {"Europe/Paris", "America/New_York", "Australia/Sydney",
+                           "Australia/Lord_Howe", "America/Sao_Paulo", "Asia/Kolkata", "UTC"}) {
+    const absl::TimeZone zone = Zone(name);
+    for (absl::CivilDay monday = FirstMondayOnOrAfter(absl::CivilDay(2018, 1, 1));
+         monday < absl::CivilDay(2020, 1, 1); monday += 7) {
+      Intervals expected;
+      for (int week = -1; week <= 1; ++week) {
+        const absl::CivilMinute base(monday + 7 * week);
+        for (const v1::WeeklyWindow& w : schedule.windows()) {
+          const int64_t e =
+              w.end_minute() >= w.start_minute() ? w.end_minute() : w.end_minute() + 7 * 24 * 60;
+          expected.push_back({ToUnixMinutes(absl::FromCivil(base + w.start_minute(), zone)),
+                              ToUnixMinutes(absl::FromCivil(base + e, zone))});
+        }
+      }
+      ASSERT_EQ(ExpandSchedule(schedule, zone, monday), Normalize(expected))
+          << name << " " << monday;
+      const Interval span = MakeReferenceWeek(monday, Zone("Europe/Paris")).span;
+      std::vector<LocalDay> days;
+      for (absl::CivilDay d = absl::ToCivilDay(FromUnixMinutes(span.start), zone);; ++d) {
+        const int64_t start = ToUnixMinutes(absl::FromCivil(d, zone));
+        const int64_t end = ToUnixMinutes(absl::FromCivil(d + 1, zone));
+        if (start >= span.end) break;
+        days.push_back({d, {start, end}});
+      }
+      const std::vector<LocalDay> got = DaysTouching(span, zone);
+      ASSERT_EQ(got.size(), days.size()) << name << " " << monday;
+      for (size_t i = 0; i < days.size(); ++i) {
+        EXPECT_EQ(got[i].day, days[i].day) << name << " " << monday;
+        EXPECT_EQ(got[i].span, days[i].span) << name << " " << monday;
+      }
+    }
+  }
+}
+
 TEST(TimeModel, DailyRestExactlyElevenHoursPasses) {
   // Work 08:00-12:00 and 17:00-21:00 every day: rest 21:00-08:00 is 11 h.
   const absl::TimeZone utc = absl::UTCTimeZone();
