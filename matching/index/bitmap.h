@@ -9,6 +9,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <vector>
 
 namespace callmatch::matching {
@@ -46,14 +47,18 @@ class Bitmap {
   void ClearAll() { words_.clear(); }
   // The AND of `all` (at least one) less the members of `*taken`, which then gets them (no
   // taken: the AND). Block by block, so that each input is read once and the result written once
-  // where a copy, ANDs, an AND NOT and an OR would each pass over the whole range.
-  static Bitmap AndNotTaken(const std::vector<const Bitmap*>& all, Bitmap* taken) {
+  // where a copy, ANDs, an AND NOT and an OR would each pass over the whole range. With
+  // `summary`, bit w of it is set when word w of the result is not zero.
+  static Bitmap AndNotTaken(const std::vector<const Bitmap*>& all, Bitmap* taken,
+                            Bitmap* summary = nullptr) {
     size_t n = all.front()->words_.size();
     for (const Bitmap* b : all) n = std::min(n, b->words_.size());
     Bitmap out;
     out.words_.resize(n);
     if (taken != nullptr && taken->words_.size() < n) taken->words_.resize(n, 0);
+    if (summary != nullptr) summary->words_.assign((n + 63) / 64, 0);
     uint64_t* o = out.words_.data();
+    uint64_t any = 0;
     constexpr size_t kBlock = 256;  // 2 KB of the result, kept in the first-level cache
     for (size_t begin = 0; begin < n; begin += kBlock) {
       const size_t end = std::min(n, begin + kBlock);
@@ -69,8 +74,21 @@ class Bitmap {
           t[w] |= o[w];
         }
       }
+      if (summary != nullptr) {
+        uint64_t* s = summary->words_.data();
+        for (size_t w = begin; w < end; ++w) s[w / 64] |= uint64_t{o[w] != 0} << (w % 64);
+      }
+      for (size_t w = begin; w < end; ++w) any |= o[w];
+    }
+    if (any == 0) {  // so that Any() answers at once
+      out.words_.clear();
+      if (summary != nullptr) summary->words_.clear();
     }
     return out;
+  }
+  // Whether a bit is set: stops at the first word that holds one.
+  bool Any() const {
+    return std::any_of(words_.begin(), words_.end(), [](uint64_t w) { return w != 0; });
   }
   size_t Count() const {
     size_t n = 0;
@@ -104,55 +122,118 @@ class Bitmap {
 class SummarizedBitmap {
  public:
   SummarizedBitmap() = default;
-  // a AND b AND c, in one pass that writes the words and their summary (a copy and two ANDs
-  // took ten times as long at a million slots).
-  static SummarizedBitmap And(const Bitmap& a, const Bitmap& b, const Bitmap& c) {
+  // Bitmap::AndNotTaken with the summary made in the same pass.
+  static SummarizedBitmap AndNotTaken(const std::vector<const Bitmap*>& all, Bitmap* taken) {
     SummarizedBitmap out;
-    const size_t n = std::min({a.word_count(), b.word_count(), c.word_count()});
+    out.bits_ = Bitmap::AndNotTaken(all, taken, &out.summary_);
+    out.MakeTop();
+    return out;
+  }
+  // The AND of `all` (at least one), reading only the words every summary holds (a sparse
+  // input skips most of the range), and writing the words and their summary in the same pass.
+  static SummarizedBitmap And(std::initializer_list<const SummarizedBitmap*> all) {
+    SummarizedBitmap out;
+    size_t n = (*all.begin())->bits_.word_count();
+    for (const SummarizedBitmap* b : all) n = std::min(n, b->bits_.word_count());
     out.bits_.Resize(n);
     out.summary_.Resize((n + 63) / 64);
+    out.top_.Resize((out.summary_.word_count() + 63) / 64);
     uint64_t* words = out.bits_.mutable_words();
     uint64_t* summary = out.summary_.mutable_words();
-    const uint64_t* wa = a.words();
-    const uint64_t* wb = b.words();
-    const uint64_t* wc = c.words();
-    for (size_t w = 0; w < n; ++w) {
-      words[w] = wa[w] & wb[w] & wc[w];
-      summary[w / 64] |= uint64_t{words[w] != 0} << (w % 64);
-    }
+    // Each summary holds bits only below its bitmap's length, so their AND only below n.
+    ForEachSummaryWordOfAll(all, [&](size_t s) {
+      uint64_t candidates = ~uint64_t{0};
+      for (const SummarizedBitmap* b : all) candidates &= b->summary_.words()[s];
+      uint64_t kept = 0;
+      for (; candidates != 0; candidates &= candidates - 1) {
+        const int bit = std::countr_zero(candidates);
+        const size_t w = s * 64 + static_cast<size_t>(bit);
+        uint64_t word = ~uint64_t{0};
+        for (const SummarizedBitmap* b : all) word &= b->bits_.words()[w];
+        words[w] = word;
+        kept |= uint64_t{word != 0} << bit;
+      }
+      summary[s] = kept;
+      if (kept != 0) out.top_.mutable_words()[s / 64] |= uint64_t{1} << (s % 64);
+    });
     return out;
   }
   void Set(uint32_t i) {
     bits_.Set(i);
     summary_.Set(i / 64);
+    top_.Set(i / 4096);
   }
   void Clear(uint32_t i) {
     bits_.Clear(i);
-    if (i / 64 < bits_.word_count() && bits_.words()[i / 64] == 0) summary_.Clear(i / 64);
+    if (i / 64 < bits_.word_count() && bits_.words()[i / 64] == 0) {
+      summary_.Clear(i / 64);
+      if (summary_.words()[i / 4096] == 0) top_.Clear(i / 4096);
+    }
   }
   void ClearAll() {
     bits_.ClearAll();
     summary_.ClearAll();
+    top_.ClearAll();
+  }
+  const Bitmap& bits() const { return bits_; }
+  bool Any() const { return top_.Any(); }
+
+  // Calls fn(w, word) for every word w, ascending, where this AND `mask` is not zero, with that
+  // AND; stops when fn returns false. Reads only the words the summary holds.
+  template <typename F>
+  void ForEachWordAnd(const Bitmap& mask, F&& fn) const {
+    const size_t n = std::min(bits_.word_count(), mask.word_count());
+    for (size_t t = 0; t < top_.word_count(); ++t) {
+      for (uint64_t words = top_.words()[t]; words != 0; words &= words - 1) {
+        const size_t s = t * 64 + static_cast<size_t>(std::countr_zero(words));
+        for (uint64_t held = summary_.words()[s]; held != 0; held &= held - 1) {
+          const size_t w = s * 64 + static_cast<size_t>(std::countr_zero(held));
+          if (w >= n) return;
+          const uint64_t word = bits_.words()[w] & mask.words()[w];
+          if (word != 0 && !fn(w, word)) return;
+        }
+      }
+    }
   }
 
   // Calls fn(w, word of a, word of b) for every word w, ascending, where both a and b have a
   // member.
   template <typename F>
   static void ForEachWordOfBoth(const SummarizedBitmap& a, const SummarizedBitmap& b, F&& fn) {
-    const size_t n = std::min(a.summary_.word_count(), b.summary_.word_count());
-    const uint64_t* sa = a.summary_.words();
-    const uint64_t* sb = b.summary_.words();
-    for (size_t s = 0; s < n; ++s) {
-      for (uint64_t both = sa[s] & sb[s]; both != 0; both &= both - 1) {
+    ForEachSummaryWordOfAll({&a, &b}, [&](size_t s) {
+      for (uint64_t both = a.summary_.words()[s] & b.summary_.words()[s]; both != 0;
+           both &= both - 1) {
         const size_t w = s * 64 + static_cast<size_t>(std::countr_zero(both));
         fn(w, a.bits_.words()[w], b.bits_.words()[w]);
       }
-    }
+    });
   }
 
  private:
+  // Calls fn(s) for every summary word s, ascending, that is not zero in each of `all` (by the
+  // tops: a pass over a sparse bitmap skips the empty stretches 4,096 slots at a time).
+  template <typename F>
+  static void ForEachSummaryWordOfAll(std::initializer_list<const SummarizedBitmap*> all, F&& fn) {
+    size_t n = (*all.begin())->top_.word_count();
+    for (const SummarizedBitmap* b : all) n = std::min(n, b->top_.word_count());
+    for (size_t t = 0; t < n; ++t) {
+      uint64_t in_all = ~uint64_t{0};
+      for (const SummarizedBitmap* b : all) in_all &= b->top_.words()[t];
+      for (; in_all != 0; in_all &= in_all - 1) {
+        fn(t * 64 + static_cast<size_t>(std::countr_zero(in_all)));
+      }
+    }
+  }
+  void MakeTop() {
+    top_.Resize((summary_.word_count() + 63) / 64);
+    for (size_t s = 0; s < summary_.word_count(); ++s) {
+      if (summary_.words()[s] != 0) top_.mutable_words()[s / 64] |= uint64_t{1} << (s % 64);
+    }
+  }
+
   Bitmap bits_;
-  Bitmap summary_;
+  Bitmap summary_;  // bit w: word w of bits_ is not zero
+  Bitmap top_;      // bit s: word s of summary_ is not zero
 };
 
 }  // namespace callmatch::matching

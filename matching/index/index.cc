@@ -1733,12 +1733,13 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
   // of its members is at most that. A candidate's own bound goes to `pending`, evaluated once no
   // cell left can hold a better one.
   struct Class {
-    Bitmap members;  // candidates only
-    int64_t value;   // the component's bound, in kFixedPointOne units
+    SummarizedBitmap members;  // candidates only
+    int64_t value;             // the component's bound, in kFixedPointOne units
   };
+  auto every_candidate = [&] { return SummarizedBitmap::AndNotTaken({&candidates}, nullptr); };
   std::vector<Class> skill_classes;
   if (relevant_count == 0) {
-    skill_classes.push_back({candidates, kFixedPointOne});
+    skill_classes.push_back({every_candidate(), kFixedPointOne});
   } else {
     std::vector<const Bitmap*> every_skill = {&candidates};
     const Bitmap none;
@@ -1747,15 +1748,15 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
       every_skill.push_back(it == skill_.end() ? &none : &it->second);
     }
     Bitmap taken;
-    Bitmap all = Bitmap::AndNotTaken(every_skill, &taken);
-    Bitmap rest = Bitmap::AndNotTaken({&candidates}, &taken);
+    SummarizedBitmap all = SummarizedBitmap::AndNotTaken(every_skill, &taken);
+    SummarizedBitmap rest = SummarizedBitmap::AndNotTaken({&candidates}, &taken);
     skill_classes.push_back({std::move(all), kFixedPointOne});
     skill_classes.push_back(
         {std::move(rest), kFixedPointOne * (relevant_count - 1) / relevant_count});
   }
   std::vector<Class> language_classes;
   if (language_names.empty()) {
-    language_classes.push_back({candidates, 0});
+    language_classes.push_back({every_candidate(), 0});
   } else {
     const int64_t n = static_cast<int64_t>(language_names.size());
     // The candidates with every language at `level` or above not in `covered`, which gets them.
@@ -1766,7 +1767,7 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
         auto it = language_.find(l);
         all.push_back(it == language_.end() ? &nobody : &it->second[level]);
       }
-      return Bitmap::AndNotTaken(all, &covered);
+      return SummarizedBitmap::AndNotTaken(all, &covered);
     };
     // The other languages at NATIVE, the lowest at `lowest` (ranking.cc's formula).
     auto value = [&](int lowest) {
@@ -1782,7 +1783,8 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
     for (int level = kMaxLevel; level >= asked; --level) {
       language_classes.push_back({every_language_at(level, covered), value(level)});
     }
-    language_classes.push_back({Bitmap::AndNotTaken({&candidates}, &covered), kFixedPointOne});
+    language_classes.push_back(
+        {SummarizedBitmap::AndNotTaken({&candidates}, &covered), kFixedPointOne});
   }
   // The candidates by their best fit among `fit`'s (one per interned code): a class per
   // distinct value, best first, and the rest at 0.
@@ -1800,9 +1802,9 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
       for (size_t e = 0; e < fit.size(); ++e) {
         if (fit[e] == v) sector_slots_[e].OrMaskedInto(candidates, at);
       }
-      classes.push_back({Bitmap::AndNotTaken({&at}, &covered), v});
+      classes.push_back({SummarizedBitmap::AndNotTaken({&at}, &covered), v});
     }
-    classes.push_back({Bitmap::AndNotTaken({&candidates}, &covered), 0});
+    classes.push_back({SummarizedBitmap::AndNotTaken({&candidates}, &covered), 0});
     return classes;
   };
   // The sector component is the average over the campaign's segments of each one's best fit. A
@@ -1811,7 +1813,7 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
   constexpr size_t kMaxSectorClasses = 64;
   std::vector<Class> sector_classes;
   if (sector_fit.empty()) {
-    sector_classes.push_back({candidates, 0});
+    sector_classes.push_back({every_candidate(), 0});
   } else {
     std::vector<std::vector<Class>> by_segment;
     size_t combinations = 1;
@@ -1820,13 +1822,13 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
       combinations *= by_segment.back().size();
     }
     if (combinations <= kMaxSectorClasses) {
-      sector_classes.push_back({candidates, 0});  // values summed, divided at the end
+      sector_classes.push_back({every_candidate(), 0});  // values summed, divided at the end
       for (const std::vector<Class>& classes : by_segment) {
         std::vector<Class> next;
         for (const Class& so_far : sector_classes) {
           for (const Class& k : classes) {
-            next.push_back({Bitmap::AndNotTaken({&so_far.members, &k.members}, nullptr),
-                            so_far.value + k.value});
+            next.push_back(
+                {SummarizedBitmap::And({&so_far.members, &k.members}), so_far.value + k.value});
           }
         }
         sector_classes = std::move(next);
@@ -1847,41 +1849,57 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
     const Class* language;
     const Class* sector;
     int bucket;
+    uint32_t order;  // among equal bounds, the order made
   };
   std::vector<Cell> cells;
   auto non_empty = [](const std::vector<Class>& classes) {
     std::vector<const Class*> out;
     for (const Class& k : classes) {
-      if (k.members.Count() > 0) out.push_back(&k);
+      if (k.members.Any()) out.push_back(&k);
     }
     return out;
   };
   const std::vector<const Class*> skill_cells = non_empty(skill_classes);
   const std::vector<const Class*> language_cells = non_empty(language_classes);
   const std::vector<const Class*> sector_cells = non_empty(sector_classes);
+  // The unbounded bucket's candidates (few: a language level past NATIVE, inconsistent counts)
+  // go to `pending` with their own bounds; as cells, bounded by nothing, they would be visited
+  // first and make every combination of classes. A bucket without candidates has no cells.
+  buckets_[kUnboundedBucket].ForEachWordAnd(candidates, [&](size_t w, uint64_t word) {
+    for (; word != 0; word &= word - 1) {
+      const uint32_t id = static_cast<uint32_t>(w * 64 + std::countr_zero(word));
+      if (passes_rest(id))
+        pending.push({BoundOf(in, c, policy, id, BoundDetail::kDense), id, false});
+    }
+    return true;
+  });
   for (int b = 0; b < kBuckets; ++b) {
-    const int64_t quality = b == kUnboundedBucket ? 0
-                                                  : QualityUpper(b, kRateClasses, kCountClasses,
-                                                                 prior, prior_observations);
+    if (b == kUnboundedBucket) continue;
+    bool has_candidates = false;
+    buckets_[b].ForEachWordAnd(candidates,
+                               [&](size_t, uint64_t) { return !(has_candidates = true); });
+    if (!has_candidates) continue;
+    const int64_t quality = QualityUpper(b, kRateClasses, kCountClasses, prior, prior_observations);
     for (const Class* skill : skill_cells) {
       for (const Class* language : language_cells) {
         for (const Class* sector : sector_cells) {
-          const int64_t bound = b == kUnboundedBucket
-                                    ? std::numeric_limits<int64_t>::max()
-                                    : FloorDiv(skill->value * policy.weight_skill_fit() +
-                                                   sector->value * policy.weight_sector_fit() +
-                                                   language->value * policy.weight_language() +
-                                                   slack_max * policy.weight_slack() +
-                                                   quality * policy.weight_quality() +
-                                                   kFixedPointOne * policy.weight_fairness(),
-                                               kFixedPointOne);
-          cells.push_back({bound, skill, language, sector, b});
+          const int64_t bound = FloorDiv(
+              skill->value * policy.weight_skill_fit() +
+                  sector->value * policy.weight_sector_fit() +
+                  language->value * policy.weight_language() + slack_max * policy.weight_slack() +
+                  quality * policy.weight_quality() + kFixedPointOne * policy.weight_fairness(),
+              kFixedPointOne);
+          cells.push_back({bound, skill, language, sector, b, static_cast<uint32_t>(cells.size())});
         }
       }
     }
   }
-  std::stable_sort(cells.begin(), cells.end(),
-                   [](const Cell& a, const Cell& b) { return a.bound > b.bound; });
+  // Best bound first, as a heap: a search visits a few hundred of up to tens of thousands of
+  // cells, and sorting them all took up to a millisecond.
+  auto visited_later = [](const Cell& a, const Cell& b) {
+    return a.bound < b.bound || (a.bound == b.bound && a.order > b.order);
+  };
+  std::make_heap(cells.begin(), cells.end(), visited_later);
   // The AND of a cell's skill, language and sector classes, made once for all its quality
   // buckets: a visit then reads two bitmaps instead of four.
   // Summarized, like the quality buckets: a visit reads only the words that hold members of both.
@@ -1899,12 +1917,14 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
         return k.members;
       }
     }
-    combinations.push_back(
-        {cell.skill, cell.language, cell.sector,
-         SummarizedBitmap::And(cell.skill->members, cell.language->members, cell.sector->members)});
+    combinations.push_back({cell.skill, cell.language, cell.sector,
+                            SummarizedBitmap::And({&cell.skill->members, &cell.language->members,
+                                                   &cell.sector->members})});
     return combinations.back().members;
   };
-  for (const Cell& cell : cells) {
+  for (auto end = cells.end(); end != cells.begin(); --end) {
+    std::pop_heap(cells.begin(), end, visited_later);
+    const Cell& cell = *(end - 1);
     if (!evaluate_pending(cell.bound) || below_top(cell.bound)) {
       pending = {};
       break;

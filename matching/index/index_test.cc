@@ -477,13 +477,14 @@ TEST(IndexSlotSetTest, OrMaskedIntoAddsTheMaskedMembers) {
 }
 
 // ForEachWordOfBoth visits exactly the words where both bitmaps have a member, after sets and
-// clears (a word emptied by a clear leaves the summary).
+// clears (a word emptied by a clear leaves the summary, a summary word emptied leaves the top).
 TEST(IndexSummarizedBitmapTest, WordsOfBothAfterSetsAndClears) {
   std::mt19937 rng(11);
   std::set<uint32_t> in_a, in_b;
   SummarizedBitmap a, b;
   for (int i = 0; i < 20'000; ++i) {
-    const uint32_t slot = rng() % 40'000;
+    // Clusters of 3,000 slots 40,000 apart: summary words and their top level both hold gaps.
+    const uint32_t slot = static_cast<uint32_t>(rng() % 8 * 40'000 + rng() % 3'000);
     const bool to_a = rng() % 2 == 0;
     const bool set = rng() % 3 != 0;
     SummarizedBitmap& bits = to_a ? a : b;
@@ -517,21 +518,21 @@ TEST(IndexSummarizedBitmapTest, WordsOfBothAfterSetsAndClears) {
   EXPECT_FALSE(expected_both.empty());
 }
 
-// And writes the intersection of three bitmaps of different lengths, and a summary that holds
-// exactly its non-zero words.
+// And writes the intersection of summarized bitmaps of different lengths, and a summary that
+// holds exactly its non-zero words.
 TEST(IndexSummarizedBitmapTest, AndOfThree) {
   std::mt19937 rng(5);
-  Bitmap a, b, c;
+  SummarizedBitmap a, b, c;
   std::set<uint32_t> in_a, in_b, in_c;
   for (int i = 0; i < 30'000; ++i) {
-    const uint32_t slot = rng() % 50'000;
+    const uint32_t slot = static_cast<uint32_t>(rng() % 5 * 60'000 + rng() % 10'000);
     switch (rng() % 3) {
       case 0:
         a.Set(slot);
         in_a.insert(slot);
         break;
       case 1:
-        if (slot < 40'000) {  // b ends earlier
+        if (slot < 200'000) {  // b ends earlier
           b.Set(slot);
           in_b.insert(slot);
         }
@@ -541,26 +542,74 @@ TEST(IndexSummarizedBitmapTest, AndOfThree) {
         in_c.insert(slot);
     }
   }
-  std::vector<uint32_t> expected;
-  std::set<size_t> expected_words;
-  for (uint32_t slot : in_a) {
-    if (in_b.contains(slot) && in_c.contains(slot)) {
-      expected.push_back(slot);
-      expected_words.insert(slot / 64);
-    }
-  }
   SummarizedBitmap everyone;
-  for (uint32_t slot = 0; slot < 50'000; ++slot) everyone.Set(slot);
+  for (uint32_t slot = 0; slot < 300'000; ++slot) everyone.Set(slot);
+  for (bool with_c : {true, false}) {
+    std::vector<uint32_t> expected;
+    std::set<size_t> expected_words;
+    for (uint32_t slot : in_a) {
+      if (in_b.contains(slot) && (!with_c || in_c.contains(slot))) {
+        expected.push_back(slot);
+        expected_words.insert(slot / 64);
+      }
+    }
+    const SummarizedBitmap both =
+        with_c ? SummarizedBitmap::And({&a, &b, &c}) : SummarizedBitmap::And({&a, &b});
+    std::vector<uint32_t> members;
+    std::set<size_t> words;
+    SummarizedBitmap::ForEachWordOfBoth(both, everyone, [&](size_t w, uint64_t word, uint64_t) {
+      words.insert(w);
+      AppendSlots(w, word, members);
+    });
+    EXPECT_EQ(members, expected);
+    EXPECT_EQ(words, expected_words);
+    EXPECT_FALSE(expected.empty());
+  }
+}
+
+// SummarizedBitmap::AndNotTaken has Bitmap::AndNotTaken's members and a summary of them;
+// ForEachWordAnd visits the words where it meets a mask, ascending, until told to stop; an empty
+// result answers Any() false.
+TEST(IndexSummarizedBitmapTest, AndNotTakenAndWordsUnderAMask) {
+  std::mt19937 rng(9);
+  Bitmap a, b, mask;
+  for (int i = 0; i < 20'000; ++i) {
+    const uint32_t slot = static_cast<uint32_t>(rng() % 4 * 70'000 + rng() % 5'000);
+    a.Set(slot);
+    if (rng() % 2 == 0) b.Set(slot);
+    if (rng() % 4 == 0) mask.Set(slot);
+  }
+  Bitmap taken_plain, taken_summarized;
+  const Bitmap plain = Bitmap::AndNotTaken({&a, &b}, &taken_plain);
+  const SummarizedBitmap summarized = SummarizedBitmap::AndNotTaken({&a, &b}, &taken_summarized);
+  std::vector<uint32_t> expected_words;
+  std::vector<uint32_t> expected;
+  for (size_t w = 0; w < plain.word_count(); ++w) {
+    const uint64_t word = plain.words()[w] & (w < mask.word_count() ? mask.words()[w] : 0);
+    if (word == 0) continue;
+    expected_words.push_back(static_cast<uint32_t>(w));
+    AppendSlots(w, word, expected);
+  }
+  std::vector<uint32_t> words;
   std::vector<uint32_t> members;
-  std::set<size_t> words;
-  SummarizedBitmap::ForEachWordOfBoth(SummarizedBitmap::And(a, b, c), everyone,
-                                      [&](size_t w, uint64_t word, uint64_t) {
-                                        words.insert(w);
-                                        AppendSlots(w, word, members);
-                                      });
-  EXPECT_EQ(members, expected);
+  summarized.ForEachWordAnd(mask, [&](size_t w, uint64_t word) {
+    words.push_back(static_cast<uint32_t>(w));
+    AppendSlots(w, word, members);
+    return true;
+  });
   EXPECT_EQ(words, expected_words);
-  EXPECT_FALSE(expected.empty());
+  EXPECT_EQ(members, expected);
+  ASSERT_GT(expected_words.size(), 3u);
+  int calls = 0;
+  summarized.ForEachWordAnd(mask, [&](size_t, uint64_t) { return ++calls < 3; });
+  EXPECT_EQ(calls, 3);
+  EXPECT_TRUE(summarized.Any());
+  // Once a is taken whole, whatever is made of it is empty, and says so.
+  EXPECT_TRUE(SummarizedBitmap::AndNotTaken({&a}, &taken_summarized).Any());  // a less (a AND b)
+  EXPECT_FALSE(SummarizedBitmap::AndNotTaken({&a, &b}, &taken_summarized).Any());
+  EXPECT_FALSE(SummarizedBitmap::AndNotTaken({&a}, &taken_summarized).Any());
+  EXPECT_TRUE(Bitmap::AndNotTaken({&a}, &taken_plain).Any());
+  EXPECT_FALSE(Bitmap::AndNotTaken({&a}, &taken_plain).Any());
 }
 
 // AndNotTaken: the AND of bitmaps of different lengths less what was taken before, which then
