@@ -140,7 +140,7 @@ absl::StatusOr<CampaignContext> MakeCampaignContext(const Dataset& dataset,
   return c;
 }
 
-TeleoperatorFacts MakeTeleoperatorFacts(const Dataset& dataset, const TeleoperatorData& data) {
+TeleoperatorFacts MakeProfileFacts(const TeleoperatorData& data) {
   TeleoperatorFacts f;
   f.data = &data;
   const v1::Teleoperator& profile = data.profile;
@@ -154,7 +154,12 @@ TeleoperatorFacts MakeTeleoperatorFacts(const Dataset& dataset, const Teleoperat
   f.availability_status = ValidateWindows(profile.availability());
   f.registration_number_status = ValidateRegistrationNumber(profile.establishment().country_code(),
                                                             profile.registration().number());
+  return f;
+}
 
+TeleoperatorFacts MakeTeleoperatorFacts(const Dataset& dataset, const TeleoperatorData& data) {
+  TeleoperatorFacts f = MakeProfileFacts(data);
+  const std::string& home_zone = data.profile.availability().time_zone();
   for (const v1::Employment& e : data.employments) {
     EmploymentFacts ef;
     ef.employment = &e;

@@ -164,6 +164,10 @@ struct TeleoperatorFacts {
 };
 
 TeleoperatorFacts MakeTeleoperatorFacts(const Dataset& dataset, const TeleoperatorData& data);
+// The part of MakeTeleoperatorFacts that reads the profile alone (zone, availability, registration
+// number): no employments, contracts or logs. The index's put of a profile change keeps what it
+// made of the others.
+TeleoperatorFacts MakeProfileFacts(const TeleoperatorData& data);
 
 }  // namespace callmatch::matching
 

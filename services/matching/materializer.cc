@@ -122,7 +122,11 @@ void DatasetMaterializer::Reindex(absl::string_view kind, const std::string& nam
   const std::string teleoperator = name.substr(0, name.find('/', name.find('/') + 1));
   if (const matching::TeleoperatorData* data = dataset_.teleoperator(teleoperator);
       data != nullptr) {
-    index_.PutTeleoperator(*data);
+    // The index holds what every change of this teleoperator's records made of them (each one
+    // reindexed here): a changed teleoperator record leaves the others as the index has them.
+    index_.PutTeleoperator(*data, kind == kTeleoperatorKind
+                                      ? matching::MatchingIndex::Changed::kProfile
+                                      : matching::MatchingIndex::Changed::kAny);
   } else {
     index_.RemoveTeleoperator(teleoperator);
   }
