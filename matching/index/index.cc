@@ -588,9 +588,9 @@ class SlotReader : public VarintReader {
   void Records(uint32_t contracts, const std::vector<uint32_t>& keys, KeyName&& key_name,
                TeleoperatorData& t);
 
-  // What a profile change keeps (MatchingIndex::RecompileProfile), as bytes: past the parts
-  // before them (after Schedules), the logs' aggregates, and the employments and contracts (the
-  // records' end; `contracts` from the head). Each mirrors the reader above it.
+  // What a put that says what changed keeps (MatchingIndex::RecompileKept), as bytes: past the
+  // parts before them (after Schedules), the logs' aggregates, and the employments and contracts
+  // (the records' end; `contracts` from the head). Each mirrors the reader above it.
   struct KeptBytes {
     absl::string_view logs;
     absl::string_view records;
@@ -749,9 +749,10 @@ MatchingIndex::~MatchingIndex() = default;
 // --- Writer
 // ---------------------------------------------------------------------------------------
 
-// What a profile change keeps of a slot (RecompileProfile): all that was made of its employments,
-// contracts and activity logs, which the change leaves as they were. The bytes are the old
-// block's: Compile reads them before it replaces the block.
+// What a put that says what changed keeps of a slot (RecompileKept): all that was made of its
+// employments and contracts, which the change leaves as they were, and the logs' aggregates
+// as encoded (the old block's for a profile change, made again for a log's). The bytes are read
+// before Compile replaces the block.
 struct MatchingIndex::KeptRecords {
   std::vector<SlackLoad> loads;
   std::vector<int32_t> starts;
@@ -1035,7 +1036,7 @@ void MatchingIndex::Recompile(uint32_t id, const TeleoperatorData& data,
   Compile(id, data, facts, kept);
 }
 
-bool MatchingIndex::RecompileProfile(uint32_t id, const TeleoperatorData& data) {
+bool MatchingIndex::RecompileKept(uint32_t id, const TeleoperatorData& data, Changed changed) {
   SlotReader reader(Block::Varints(slots_[id].block.get()));
   const SlotReader::Head head = reader.ReadHead();
   if (head.contracts != data.contracts.size()) return false;
@@ -1055,10 +1056,20 @@ bool MatchingIndex::RecompileProfile(uint32_t id, const TeleoperatorData& data) 
   const absl::Span<const int32_t> starts = AssignmentStartsOf(id);
   kept.starts.assign(starts.begin(), starts.end());
   kept.exclusivity = exclusivity_.Test(id);
-  // The profile's facts, with the logs' totals as the slot holds them (Compile reads no others).
+  // The profile's facts, with the logs' totals (Compile reads no others): as the slot holds them,
+  // or made again with their bytes.
   TeleoperatorFacts facts = MakeProfileFacts(data);
-  facts.logs.appointments_set = hot_[id].appointments_set;
-  facts.logs.appointments_validated = hot_[id].appointments_validated;
+  std::string logs;
+  if (changed == Changed::kActivityLog) {
+    const TeleoperatorFacts logged = MakeLogFacts(data);
+    PutLogs(logged, logs);
+    kept.logs = logs;
+    facts.logs.appointments_set = logged.logs.appointments_set;
+    facts.logs.appointments_validated = logged.logs.appointments_validated;
+  } else {
+    facts.logs.appointments_set = hot_[id].appointments_set;
+    facts.logs.appointments_validated = hot_[id].appointments_validated;
+  }
   Uncompile(id, /*recompiling=*/true);
   Compile(id, data, facts, keys, &kept);
   return true;
@@ -1211,7 +1222,8 @@ uint32_t MatchingIndex::InternSegment(const std::string& code) {
 void MatchingIndex::PutLocked(const TeleoperatorData& teleoperator, Changed changed) {
   const std::string& name = teleoperator.profile.name();
   auto it = slot_of_.find(absl::string_view(name));
-  if (it != slot_of_.end() && changed == Changed::kProfile && RecompileProfile(*it, teleoperator)) {
+  if (it != slot_of_.end() && changed != Changed::kAny &&
+      RecompileKept(*it, teleoperator, changed)) {
     return;
   }
   // The facts read the logs from the caller's records, once.

@@ -129,10 +129,12 @@ class MatchingIndex {
   // `changed` says which of its records differ from the ones it was last put with: kProfile (only
   // the teleoperator record itself) keeps what the index made of its employments, contracts and
   // activity logs instead of reading them again (a log-heavy teleoperator's logs were most of a
-  // put); the index is then exactly as after a full put. When the teleoperator is new, or its
-  // number of employments or contracts differs from the slot's, it is a full put anyway. Saying
-  // kProfile when another record changed leaves the index wrong for that teleoperator.
-  enum class Changed { kAny, kProfile };
+  // put); kActivityLog (logs, and the profile) reads the logs again but keeps what it made of the
+  // employments and contracts (their keys, loads, records). The index is then exactly as after a
+  // full put (kAny). When the teleoperator is new, or its number of employments or contracts
+  // differs from the slot's, it is a full put anyway. Saying less than what changed leaves the
+  // index wrong for that teleoperator.
+  enum class Changed { kAny, kProfile, kActivityLog };
   void PutTeleoperator(const TeleoperatorData& teleoperator, Changed changed = Changed::kAny);
   // False if absent.
   bool RemoveTeleoperator(absl::string_view name);
@@ -244,8 +246,8 @@ class MatchingIndex {
   // Enters a slot whose data and facts are set in the bitmaps and sets. `kept_keys`, sorted: the
   // keys whose sets still hold the slot (Uncompile with keep_keys); it leaves those it no longer
   // lists and enters only the new ones (most changes keep every key).
-  // With `kept` (a profile change, KeptRecords), `facts` need hold only the profile's
-  // (ProfileFacts) and the keys are `kept_keys` as they are.
+  // With `kept` (a put that says what changed, KeptRecords), `facts` need hold only the profile's
+  // (MakeProfileFacts) and the logs' totals, and the keys are `kept_keys` as they are.
   struct KeptRecords;
   void Compile(uint32_t slot, const TeleoperatorData& data, const TeleoperatorFacts& facts,
                const std::vector<uint32_t>& kept_keys, const KeptRecords* kept = nullptr)
@@ -259,9 +261,10 @@ class MatchingIndex {
   void RecompileDependents(const std::vector<std::string>& keys) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void PutLocked(const TeleoperatorData& teleoperator, Changed changed = Changed::kAny)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // A profile change of slot `id`: Compile with what its block holds of the other records. False
-  // (nothing done) when the records' counts differ from the slot's: the caller puts it whole.
-  bool RecompileProfile(uint32_t id, const TeleoperatorData& data)
+  // A put of slot `id` that says what changed (kProfile, kActivityLog): Compile with what its
+  // block holds of the records that did not. False (nothing done) when the records' counts differ
+  // from the slot's: the caller puts it whole.
+  bool RecompileKept(uint32_t id, const TeleoperatorData& data, Changed changed)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void NoteChange(const std::string& teleoperator) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void ForgetAnswers() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

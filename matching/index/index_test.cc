@@ -391,7 +391,7 @@ class Updater {
     log.mutable_revenue()->set_currency_code("EUR");
     log.mutable_revenue()->set_minor_units(1000 * Uniform(50));
     ASSERT_TRUE(dataset_.Upsert(log).ok());
-    Put(name);
+    Put(name, MatchingIndex::Changed::kActivityLog);  // as the materializer puts a new log
   }
 
   void Remove() {
@@ -777,12 +777,12 @@ TEST(MatchingIndexRecordsTest, UnusualRecordsGiveTheReferenceAnswers) {
   compare("profiles changed, remade");
 }
 
-// A put that says only the profile changed (PutTeleoperator with Changed::kProfile, the
-// materializer's for a teleoperator record) leaves the index as a full put does: two indexes, one
-// given typed puts and one full puts of the same profile changes of the teleoperators with the
-// most activity logs, give the same answers to every query, before and after the company and
-// campaign changes that remake slots from what they kept. A typed put whose employments or
-// contracts did change after all (a count differs) is a full put.
+// A put that says what changed (PutTeleoperator with Changed::kProfile or kActivityLog, the
+// materializer's for a teleoperator record or a log) leaves the index as a full put does: two
+// indexes, one given typed puts and one full puts of the same profile changes and new or changed
+// logs of the teleoperators with the most activity logs, give the same answers to every query,
+// before and after the company changes that remake slots from what they kept. A typed put whose
+// employments or contracts did change after all (a count differs) is a full put.
 TEST(MatchingIndexUpdateTest, ProfilePutLeavesTheIndexAsAFullPut) {
   GeneratorOptions options;
   options.seed = 3;
@@ -874,6 +874,27 @@ TEST(MatchingIndexUpdateTest, ProfilePutLeavesTheIndexAsAFullPut) {
       }
       ASSERT_TRUE(dataset.Upsert(p).ok());
       typed.PutTeleoperator(*dataset.teleoperator(name), MatchingIndex::Changed::kProfile);
+      full.PutTeleoperator(*dataset.teleoperator(name));
+      // Every other one, an activity log too: a new day, or one of its days again with other
+      // figures (the aggregates are made again from all of them).
+      const TeleoperatorData& t = *dataset.teleoperator(name);
+      if (rng() % 2 == 0 || t.contracts.empty()) continue;
+      const ContractData& k = t.contracts[rng() % t.contracts.size()];
+      v1::ActivityLog log;
+      if (!k.logs.empty() && rng() % 2 == 0) {
+        log = k.logs[rng() % k.logs.size()];
+      } else {
+        const absl::CivilDay day = kToday - static_cast<int>(1 + rng() % 90);
+        log.set_name(absl::StrCat(k.contract.name(), "/activityLogs/", FormatDay(day)));
+        *log.mutable_day() = ToDate(day);
+        log.mutable_revenue()->set_currency_code("EUR");
+      }
+      log.set_minutes_worked(static_cast<int32_t>(rng() % 600));
+      log.set_appointments_set(static_cast<int32_t>(rng() % 8));
+      log.set_appointments_validated(static_cast<int32_t>(rng() % 8));
+      log.mutable_revenue()->set_minor_units(static_cast<int64_t>(rng() % 3) * 5'000);
+      ASSERT_TRUE(dataset.Upsert(log).ok());
+      typed.PutTeleoperator(*dataset.teleoperator(name), MatchingIndex::Changed::kActivityLog);
       full.PutTeleoperator(*dataset.teleoperator(name));
     }
     compare(absl::StrCat("round ", round));

@@ -123,10 +123,11 @@ void DatasetMaterializer::Reindex(absl::string_view kind, const std::string& nam
   if (const matching::TeleoperatorData* data = dataset_.teleoperator(teleoperator);
       data != nullptr) {
     // The index holds what every change of this teleoperator's records made of them (each one
-    // reindexed here): a changed teleoperator record leaves the others as the index has them.
-    index_.PutTeleoperator(*data, kind == kTeleoperatorKind
-                                      ? matching::MatchingIndex::Changed::kProfile
-                                      : matching::MatchingIndex::Changed::kAny);
+    // reindexed here): it need read again only what the changed record affects.
+    using Changed = matching::MatchingIndex::Changed;
+    index_.PutTeleoperator(*data, kind == kTeleoperatorKind  ? Changed::kProfile
+                                  : kind == kActivityLogKind ? Changed::kActivityLog
+                                                             : Changed::kAny);
   } else {
     index_.RemoveTeleoperator(teleoperator);
   }
