@@ -410,7 +410,7 @@ struct SlotHead {
   const std::vector<std::pair<std::string, int>>* unusual_languages = nullptr;
   // Each contract's keys: "k:<campaign>", "c:<client>".
   std::vector<std::pair<uint32_t, uint32_t>> contract_keys;
-  // A profile change (MatchingIndex::KeptRecords): the old block's bytes of the logs' aggregates
+  // A put that says what changed (MatchingIndex::KeptRecords): the bytes of the logs' aggregates
   // and of the employments and contracts, copied as they are (then `contract_keys` and the facts'
   // contracts and logs are not read); else both encoded.
   std::optional<absl::string_view> kept_logs;
@@ -846,7 +846,7 @@ void MatchingIndex::Compile(uint32_t id, const TeleoperatorData& data,
     }
   }
   if (kept != nullptr) {
-    // Every key is an employment's or a contract's: a profile change keeps them all.
+    // Every key is an employment's or a contract's: a profile or log change keeps them all.
     keys = kept_keys;
     if (kept->exclusivity) exclusivity_.Set(id);
   }
@@ -874,7 +874,7 @@ void MatchingIndex::Compile(uint32_t id, const TeleoperatorData& data,
     SlotReader reader(Block::Varints(old));
     reader.ReadHead();
     reader.Keys([](uint32_t) {});
-    // A profile change keeps the employments' schedules: only the availability's is released.
+    // A typed put keeps the employments' schedules: only the availability's is released.
     size_t i = 0;
     reader.Schedules([&](uint32_t schedule) {
       if (kept == nullptr || i++ == 0) ReleaseSchedule(schedule);
