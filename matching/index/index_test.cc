@@ -841,7 +841,7 @@ TEST(MatchingIndexUpdateTest, ProfilePutLeavesTheIndexAsAFullPut) {
 
   std::mt19937_64 rng(6);
   static const char* kZones[] = {"Europe/Paris", "America/New_York", "Asia/Tokyo", ""};
-  for (int round = 0; round < 3; ++round) {
+  for (int round = 0; round < 2; ++round) {
     for (const auto& [logs, name] : by_logs) {
       v1::Teleoperator p = dataset.teleoperator(name)->profile;
       // What a profile change can touch: the availability (its windows and zone, which the
