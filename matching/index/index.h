@@ -26,7 +26,8 @@
 // changed since can alter it (docs/matching.md, "Reused answers").
 //
 // Updates are in place: PutTeleoperator recompiles one slot (its bitmaps bits, its exclusion-set
-// entries, its records); a company or campaign upsert recompiles the slots whose facts read it.
+// entries, its records), and a put that says only the profile or a log changed keeps what the
+// slot made of the rest; a company or campaign upsert recompiles the slots whose facts read it.
 //
 // Thread safety: any number of readers (Match, EligibleCampaigns, Explain, Stats) run
 // concurrently under a shared lock; a writer (Upsert, PutTeleoperator, RemoveTeleoperator, Load)
