@@ -34,6 +34,53 @@ void AddGroupChain(const Dataset& dataset, std::string group, std::vector<std::s
   }
 }
 
+// Most logs have revenue: no regrowth for hundreds of them.
+void ReserveRevenue(const TeleoperatorData& data, LogTotals& totals) {
+  size_t logs = 0;
+  for (const ContractData& cd : data.contracts) logs += cd.logs.size();
+  totals.revenue.reserve(logs);
+}
+
+// The logs of contract number `contract` (`cd`): its minutes per week into `cf`, the rest into
+// `totals`.
+void AddLogs(const ContractData& cd, uint32_t contract, ContractFacts& cf, LogTotals& totals) {
+  // Logs come a day at a time: the week of the log before is most often this one's, so its
+  // Monday and its entry are kept (MondayOf and a map look-up per log were most of the cost of
+  // a put with many logs). Days are day numbers, read without normalizing an absl::CivilDay.
+  auto week = cf.minutes_by_week.end();
+  int64_t week_first = 0;  // its Monday and Sunday
+  int64_t week_last = -1;
+  for (const v1::ActivityLog& log : cd.logs) {
+    const std::optional<int32_t> day = ToDayNumber(log.day());
+    if (!day.has_value()) continue;
+    const int64_t set = std::max(0, log.appointments_set());
+    totals.appointments_set += set;
+    totals.appointments_validated +=
+        std::min<int64_t>(set, std::max(0, log.appointments_validated()));
+    if (*day < week_first || *day > week_last) {
+      const int32_t monday = MondayNumberOf(*day);
+      week_first = monday;
+      week_last = week_first + 6;
+      week = cf.minutes_by_week.try_emplace(FromDayNumber(monday), 0).first;
+    }
+    week->second += std::max(0, log.minutes_worked());
+    if (log.revenue().minor_units() != 0) {
+      totals.revenue.push_back({*day, contract, log.revenue().minor_units()});
+    }
+  }
+}
+
+// By day: already so when one contract has revenue (its logs come oldest first), the common
+// case.
+void SortRevenue(LogTotals& totals) {
+  auto by_day = [](const LogTotals::Revenue& a, const LogTotals::Revenue& b) {
+    return a.day != b.day ? a.day < b.day : a.contract < b.contract;
+  };
+  if (!std::is_sorted(totals.revenue.begin(), totals.revenue.end(), by_day)) {
+    std::sort(totals.revenue.begin(), totals.revenue.end(), by_day);
+  }
+}
+
 std::vector<std::string> SortedUnique(std::vector<std::string> keys) {
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
@@ -140,7 +187,7 @@ absl::StatusOr<CampaignContext> MakeCampaignContext(const Dataset& dataset,
   return c;
 }
 
-TeleoperatorFacts MakeTeleoperatorFacts(const Dataset& dataset, const TeleoperatorData& data) {
+TeleoperatorFacts MakeProfileFacts(const TeleoperatorData& data) {
   TeleoperatorFacts f;
   f.data = &data;
   const v1::Teleoperator& profile = data.profile;
@@ -154,7 +201,12 @@ TeleoperatorFacts MakeTeleoperatorFacts(const Dataset& dataset, const Teleoperat
   f.availability_status = ValidateWindows(profile.availability());
   f.registration_number_status = ValidateRegistrationNumber(profile.establishment().country_code(),
                                                             profile.registration().number());
+  return f;
+}
 
+TeleoperatorFacts MakeTeleoperatorFacts(const Dataset& dataset, const TeleoperatorData& data) {
+  TeleoperatorFacts f = MakeProfileFacts(data);
+  const std::string& home_zone = data.profile.availability().time_zone();
   for (const v1::Employment& e : data.employments) {
     EmploymentFacts ef;
     ef.employment = &e;
@@ -172,9 +224,7 @@ TeleoperatorFacts MakeTeleoperatorFacts(const Dataset& dataset, const Teleoperat
     f.employments.push_back(std::move(ef));
   }
 
-  size_t logs = 0;
-  for (const ContractData& cd : data.contracts) logs += cd.logs.size();
-  f.logs.revenue.reserve(logs);  // most logs have revenue: no regrowth for hundreds of them
+  ReserveRevenue(data, f.logs);
   for (const ContractData& cd : data.contracts) {
     const v1::Contract& k = cd.contract;
     ContractFacts cf;
@@ -203,41 +253,23 @@ TeleoperatorFacts MakeTeleoperatorFacts(const Dataset& dataset, const Teleoperat
                                 : ValidateWindows(windows).ok() ? NominalWeeklyMinutes(windows)
                                                                 : 0;
     }
-    // Logs come a day at a time: the week of the log before is most often this one's, so its
-    // Monday and its entry are kept (MondayOf and a map look-up per log were most of the cost of
-    // a put with many logs). Days are day numbers, read without normalizing an absl::CivilDay.
-    const uint32_t contract = static_cast<uint32_t>(f.contracts.size());
-    auto week = cf.minutes_by_week.end();
-    int64_t week_first = 0;  // its Monday and Sunday
-    int64_t week_last = -1;
-    for (const v1::ActivityLog& log : cd.logs) {
-      const std::optional<int32_t> day = ToDayNumber(log.day());
-      if (!day.has_value()) continue;
-      const int64_t set = std::max(0, log.appointments_set());
-      f.logs.appointments_set += set;
-      f.logs.appointments_validated +=
-          std::min<int64_t>(set, std::max(0, log.appointments_validated()));
-      if (*day < week_first || *day > week_last) {
-        const int32_t monday = MondayNumberOf(*day);
-        week_first = monday;
-        week_last = week_first + 6;
-        week = cf.minutes_by_week.try_emplace(FromDayNumber(monday), 0).first;
-      }
-      week->second += std::max(0, log.minutes_worked());
-      if (log.revenue().minor_units() != 0) {
-        f.logs.revenue.push_back({*day, contract, log.revenue().minor_units()});
-      }
-    }
+    AddLogs(cd, static_cast<uint32_t>(f.contracts.size()), cf, f.logs);
     f.contracts.push_back(std::move(cf));
   }
-  // By day: already so when one contract has revenue (its logs come oldest first), the common
-  // case.
-  auto by_day = [](const LogTotals::Revenue& a, const LogTotals::Revenue& b) {
-    return a.day != b.day ? a.day < b.day : a.contract < b.contract;
-  };
-  if (!std::is_sorted(f.logs.revenue.begin(), f.logs.revenue.end(), by_day)) {
-    std::sort(f.logs.revenue.begin(), f.logs.revenue.end(), by_day);
+  SortRevenue(f.logs);
+  return f;
+}
+
+TeleoperatorFacts MakeLogFacts(const TeleoperatorData& data) {
+  TeleoperatorFacts f;
+  f.data = &data;
+  ReserveRevenue(data, f.logs);
+  f.contracts.resize(data.contracts.size());
+  for (size_t k = 0; k < data.contracts.size(); ++k) {
+    f.contracts[k].data = &data.contracts[k];
+    AddLogs(data.contracts[k], static_cast<uint32_t>(k), f.contracts[k], f.logs);
   }
+  SortRevenue(f.logs);
   return f;
 }
 

@@ -164,6 +164,13 @@ struct TeleoperatorFacts {
 };
 
 TeleoperatorFacts MakeTeleoperatorFacts(const Dataset& dataset, const TeleoperatorData& data);
+// Parts of MakeTeleoperatorFacts, for the index's puts that say what changed (it keeps what it
+// made of the other records). MakeProfileFacts: what the profile alone gives (zone, availability,
+// registration number); no employments, contracts or logs. MakeLogFacts: what the activity logs
+// give, `logs` and each contract's minutes_by_week (its ContractFacts hold only `data` besides);
+// no profile or employments.
+TeleoperatorFacts MakeProfileFacts(const TeleoperatorData& data);
+TeleoperatorFacts MakeLogFacts(const TeleoperatorData& data);
 
 }  // namespace callmatch::matching
 

@@ -336,6 +336,7 @@ class VarintReader {
   }
   uint32_t Varint32() { return static_cast<uint32_t>(Varint()); }
   int64_t Signed() { return UnZigZag(Varint()); }
+  const char* position() const { return p_; }
   absl::string_view String() {
     const size_t n = Varint();
     const absl::string_view s(p_, n);
@@ -369,6 +370,23 @@ class VarintReader {
     }
     return ToDate(FromDayNumber(static_cast<int32_t>(UnZigZag(tag - 2))));
   }
+  // Past a String, a Number, a Date, without making them.
+  void SkipString() { p_ += Varint(); }
+  void SkipNumber() {
+    const uint64_t tag = Varint();
+    if (tag % 2 == 0) {
+      p_ += tag / 2;
+    } else {
+      Varint();
+    }
+  }
+  void SkipDate() {
+    if (Varint() == 1) {
+      Varint();
+      Varint();
+      Varint();
+    }
+  }
 
  protected:
   const char* p_;
@@ -392,7 +410,37 @@ struct SlotHead {
   const std::vector<std::pair<std::string, int>>* unusual_languages = nullptr;
   // Each contract's keys: "k:<campaign>", "c:<client>".
   std::vector<std::pair<uint32_t, uint32_t>> contract_keys;
+  // A put that says what changed (MatchingIndex::KeptRecords): the bytes of the logs' aggregates
+  // and of the employments and contracts, copied as they are (then `contract_keys` and the facts'
+  // contracts and logs are not read); else both encoded.
+  std::optional<absl::string_view> kept_logs;
+  std::optional<absl::string_view> kept_records;
 };
+
+// The logs' aggregates of a slot's varints (EncodeSlot); days as the gap from the entry before
+// (a byte or two).
+void PutLogs(const TeleoperatorFacts& facts, std::string& out) {
+  PutVarint(out, facts.logs.revenue.size());
+  int32_t previous_day = 0;
+  for (const LogTotals::Revenue& r : facts.logs.revenue) {
+    PutSigned(out, int64_t{r.day} - previous_day);
+    previous_day = r.day;
+    PutVarint(out, r.contract);
+    PutSigned(out, r.minor_units);
+  }
+  size_t weeks = 0;
+  for (const ContractFacts& k : facts.contracts) weeks += k.minutes_by_week.size();
+  PutVarint(out, weeks);
+  previous_day = 0;
+  for (size_t k = 0; k < facts.contracts.size(); ++k) {
+    for (const auto& [monday, minutes] : facts.contracts[k].minutes_by_week) {
+      PutVarint(out, k);
+      PutSigned(out, int64_t{DayNumber(monday)} - previous_day);
+      previous_day = DayNumber(monday);
+      PutSigned(out, minutes);
+    }
+  }
+}
 
 // A slot's varints (the block's layout above), into `out` (replaced; its capacity is kept).
 void EncodeSlot(const SlotHead& head, const TeleoperatorFacts& facts, const TeleoperatorData& t,
@@ -418,26 +466,10 @@ void EncodeSlot(const SlotHead& head, const TeleoperatorFacts& facts, const Tele
       PutSigned(out, level);
     }
   }
-  // The logs' aggregates; days as the gap from the entry before (a byte or two).
-  PutVarint(out, facts.logs.revenue.size());
-  int32_t previous_day = 0;
-  for (const LogTotals::Revenue& r : facts.logs.revenue) {
-    PutSigned(out, int64_t{r.day} - previous_day);
-    previous_day = r.day;
-    PutVarint(out, r.contract);
-    PutSigned(out, r.minor_units);
-  }
-  size_t weeks = 0;
-  for (const ContractFacts& k : facts.contracts) weeks += k.minutes_by_week.size();
-  PutVarint(out, weeks);
-  previous_day = 0;
-  for (size_t k = 0; k < facts.contracts.size(); ++k) {
-    for (const auto& [monday, minutes] : facts.contracts[k].minutes_by_week) {
-      PutVarint(out, k);
-      PutSigned(out, int64_t{DayNumber(monday)} - previous_day);
-      previous_day = DayNumber(monday);
-      PutSigned(out, minutes);
-    }
+  if (head.kept_logs.has_value()) {
+    out.append(head.kept_logs->data(), head.kept_logs->size());
+  } else {
+    PutLogs(facts, out);
   }
   // The records, only what the rules read: not the names (the slot's, the keys'), display
   // names, times, versions, contract terms but imposed_schedule; the schedules are interned.
@@ -446,6 +478,10 @@ void EncodeSlot(const SlotHead& head, const TeleoperatorFacts& facts, const Tele
   PutNumber(out, profile.registration().number());
   PutSigned(out, profile.registration().status());
   PutDate(out, profile.registration().has_verify_date(), profile.registration().verify_date());
+  if (head.kept_records.has_value()) {
+    out.append(head.kept_records->data(), head.kept_records->size());
+    return;
+  }
   auto put_segments = [&out](const google::protobuf::RepeatedPtrField<std::string>& segments) {
     PutVarint(out, segments.size());
     for (const std::string& segment : segments) PutString(out, segment);
@@ -552,9 +588,71 @@ class SlotReader : public VarintReader {
   void Records(uint32_t contracts, const std::vector<uint32_t>& keys, KeyName&& key_name,
                TeleoperatorData& t);
 
+  // What a put that says what changed keeps (MatchingIndex::RecompileKept), as bytes: past the
+  // parts before them (after Schedules), the logs' aggregates, and the employments and contracts
+  // (the records' end; `contracts` from the head). Each mirrors the reader above it.
+  struct KeptBytes {
+    absl::string_view logs;
+    absl::string_view records;
+  };
+  KeptBytes Kept(uint32_t contracts) {
+    for (uint32_t n = Varint32(); n > 0; --n) {  // UnusualLanguages
+      SkipString();
+      Varint();
+    }
+    KeptBytes kept;
+    const char* from = p_;
+    for (uint32_t n = Varint32(); n > 0; --n) {  // Logs: revenue entries, then weeks
+      Varint();
+      Varint();
+      Varint();
+    }
+    for (uint32_t n = Varint32(); n > 0; --n) {
+      Varint();
+      Varint();
+      Varint();
+    }
+    kept.logs = absl::string_view(from, p_ - from);
+    SkipString();  // Records: the profile's fields
+    SkipNumber();
+    Varint();
+    SkipDate();
+    from = p_;
+    for (uint32_t n = Varint32(); n > 0; --n) {  // the employments
+      const uint64_t flags = Varint();
+      if (flags & 1) {
+        SkipNumber();
+        SkipString();
+        SkipNumber();
+        SkipSegments();
+      }
+      SkipDate();
+      SkipDate();
+      if (flags & 8) {
+        SkipSegments();
+        SkipDate();
+      }
+    }
+    for (uint32_t n = contracts; n > 0; --n) {
+      for (int named = 0; named < 2; ++named) {
+        if (Varint() == 0) SkipString();
+      }
+      Varint();
+      SkipDate();
+      SkipDate();
+      SkipDate();
+      Varint();
+    }
+    kept.records = absl::string_view(from, p_ - from);
+    return kept;
+  }
+
  private:
   void Segments(google::protobuf::RepeatedPtrField<std::string>* segments) {
     for (uint32_t n = Varint32(); n > 0; --n) segments->Add(std::string(String()));
+  }
+  void SkipSegments() {
+    for (uint32_t n = Varint32(); n > 0; --n) SkipString();
   }
 };
 
@@ -651,9 +749,22 @@ MatchingIndex::~MatchingIndex() = default;
 // --- Writer
 // ---------------------------------------------------------------------------------------
 
+// What a put that says what changed keeps of a slot (RecompileKept): all that was made of its
+// employments and contracts, which the change leaves as they were, and the logs' aggregates
+// as encoded (the old block's for a profile change, made again for a log's). The bytes are read
+// before Compile replaces the block.
+struct MatchingIndex::KeptRecords {
+  std::vector<SlackLoad> loads;
+  std::vector<int32_t> starts;
+  std::vector<uint32_t> employment_schedules;  // interned, as the block names them
+  bool exclusivity = false;
+  absl::string_view logs;
+  absl::string_view records;
+};
+
 void MatchingIndex::Compile(uint32_t id, const TeleoperatorData& data,
-                            const TeleoperatorFacts& facts,
-                            const std::vector<uint32_t>& kept_keys) {
+                            const TeleoperatorFacts& facts, const std::vector<uint32_t>& kept_keys,
+                            const KeptRecords* kept) {
   const v1::Teleoperator& profile = data.profile;
   live_.Set(id);
 
@@ -734,6 +845,11 @@ void MatchingIndex::Compile(uint32_t id, const TeleoperatorData& data,
       for (const std::string& segment : k.campaign->segments()) AddSegmentKeyIds(segment, keys);
     }
   }
+  if (kept != nullptr) {
+    // Every key is an employment's or a contract's: a profile or log change keeps them all.
+    keys = kept_keys;
+    if (kept->exclusivity) exclusivity_.Set(id);
+  }
   SortUnique(keys);
   for (uint32_t key : keys) {
     if (!std::binary_search(kept_keys.begin(), kept_keys.end(), key)) {
@@ -746,14 +862,23 @@ void MatchingIndex::Compile(uint32_t id, const TeleoperatorData& data,
   // The schedules, interned; then the ones the slot held before (a Recompile's) are released:
   // an unchanged schedule stays interned.
   head.schedules.push_back(profile.has_availability() ? InternSchedule(profile.availability()) : 0);
-  for (const v1::Employment& e : data.employments) {
-    head.schedules.push_back(e.has_schedule() ? InternSchedule(e.schedule()) : 0);
+  if (kept != nullptr) {
+    head.schedules.insert(head.schedules.end(), kept->employment_schedules.begin(),
+                          kept->employment_schedules.end());
+  } else {
+    for (const v1::Employment& e : data.employments) {
+      head.schedules.push_back(e.has_schedule() ? InternSchedule(e.schedule()) : 0);
+    }
   }
   if (const std::byte* old = slots_[id].block.get(); old != nullptr) {
     SlotReader reader(Block::Varints(old));
     reader.ReadHead();
     reader.Keys([](uint32_t) {});
-    reader.Schedules([this](uint32_t schedule) { ReleaseSchedule(schedule); });
+    // A typed put keeps the employments' schedules: only the availability's is released.
+    size_t i = 0;
+    reader.Schedules([&](uint32_t schedule) {
+      if (kept == nullptr || i++ == 0) ReleaseSchedule(schedule);
+    });
   }
 
   // What the candidate loop reads (the slack bound, Fairness, Quality, the sector fit, 11, 12).
@@ -776,6 +901,10 @@ void MatchingIndex::Compile(uint32_t id, const TeleoperatorData& data,
     if (k.assignment && k.period.first != kFarPast) {
       assignment_starts.push_back(DayNumber(k.period.first));
     }
+  }
+  if (kept != nullptr) {
+    loads = kept->loads;
+    assignment_starts = kept->starts;
   }
   Hot& hot = hot_[id];
   hot = Hot();
@@ -826,7 +955,11 @@ void MatchingIndex::Compile(uint32_t id, const TeleoperatorData& data,
   buckets_[hot.bucket].Set(id);
   hot.has_assignments = !assignment_starts.empty();
 
-  // The block, last: the old one was read above.
+  // The block, last: the old one was read above (and its kept bytes are copied here).
+  if (kept != nullptr) {
+    head.kept_logs = kept->logs;
+    head.kept_records = kept->records;
+  }
   EncodeSlot(head, facts, data, encode_buffer_);
   slots_[id].block = Block::Make(loads, assignment_starts, sectors, other_skills, encode_buffer_);
   contracts_ += static_cast<int64_t>(data.contracts.size());
@@ -901,6 +1034,45 @@ void MatchingIndex::Recompile(uint32_t id, const TeleoperatorData& data,
   reader.Keys([&kept](uint32_t key) { kept.push_back(key); });
   Uncompile(id, /*recompiling=*/true);
   Compile(id, data, facts, kept);
+}
+
+bool MatchingIndex::RecompileKept(uint32_t id, const TeleoperatorData& data, Changed changed) {
+  SlotReader reader(Block::Varints(slots_[id].block.get()));
+  const SlotReader::Head head = reader.ReadHead();
+  if (head.contracts != data.contracts.size()) return false;
+  std::vector<uint32_t> keys;  // ascending, as the block holds them
+  reader.Keys([&keys](uint32_t key) { keys.push_back(key); });
+  KeptRecords kept;
+  size_t i = 0;
+  reader.Schedules([&](uint32_t schedule) {
+    if (i++ > 0) kept.employment_schedules.push_back(schedule);  // after the availability's
+  });
+  if (kept.employment_schedules.size() != data.employments.size()) return false;
+  const SlotReader::KeptBytes bytes = reader.Kept(head.contracts);
+  kept.logs = bytes.logs;
+  kept.records = bytes.records;
+  const absl::Span<const SlackLoad> loads = LoadsOf(id);
+  kept.loads.assign(loads.begin(), loads.end());
+  const absl::Span<const int32_t> starts = AssignmentStartsOf(id);
+  kept.starts.assign(starts.begin(), starts.end());
+  kept.exclusivity = exclusivity_.Test(id);
+  // The profile's facts, with the logs' totals (Compile reads no others): as the slot holds them,
+  // or made again with their bytes.
+  TeleoperatorFacts facts = MakeProfileFacts(data);
+  std::string logs;
+  if (changed == Changed::kActivityLog) {
+    const TeleoperatorFacts logged = MakeLogFacts(data);
+    PutLogs(logged, logs);
+    kept.logs = logs;
+    facts.logs.appointments_set = logged.logs.appointments_set;
+    facts.logs.appointments_validated = logged.logs.appointments_validated;
+  } else {
+    facts.logs.appointments_set = hot_[id].appointments_set;
+    facts.logs.appointments_validated = hot_[id].appointments_validated;
+  }
+  Uncompile(id, /*recompiling=*/true);
+  Compile(id, data, facts, keys, &kept);
+  return true;
 }
 
 uint32_t MatchingIndex::InternSchedule(const v1::WeeklySchedule& schedule) {
@@ -1047,11 +1219,16 @@ uint32_t MatchingIndex::InternSegment(const std::string& code) {
   return it->second;
 }
 
-void MatchingIndex::PutLocked(const TeleoperatorData& teleoperator) {
+void MatchingIndex::PutLocked(const TeleoperatorData& teleoperator, Changed changed) {
+  const std::string& name = teleoperator.profile.name();
+  auto it = slot_of_.find(absl::string_view(name));
+  if (it != slot_of_.end() && changed != Changed::kAny &&
+      RecompileKept(*it, teleoperator, changed)) {
+    return;
+  }
   // The facts read the logs from the caller's records, once.
   const TeleoperatorFacts facts = MakeTeleoperatorFacts(catalog_, teleoperator);
-  const std::string& name = teleoperator.profile.name();
-  if (auto it = slot_of_.find(absl::string_view(name)); it != slot_of_.end()) {
+  if (it != slot_of_.end()) {
     Recompile(*it, teleoperator, facts);
     return;
   }
@@ -1134,10 +1311,10 @@ absl::Status MatchingIndex::Upsert(const v1::Campaign& campaign) {
   return absl::OkStatus();
 }
 
-void MatchingIndex::PutTeleoperator(const TeleoperatorData& teleoperator) {
+void MatchingIndex::PutTeleoperator(const TeleoperatorData& teleoperator, Changed changed) {
   absl::MutexLock turn(&turnstile_);
   absl::MutexLock lock(&mu_);
-  PutLocked(teleoperator);
+  PutLocked(teleoperator, changed);
   NoteChange(teleoperator.profile.name());
 }
 

@@ -26,7 +26,8 @@
 // changed since can alter it (docs/matching.md, "Reused answers").
 //
 // Updates are in place: PutTeleoperator recompiles one slot (its bitmaps bits, its exclusion-set
-// entries, its records); a company or campaign upsert recompiles the slots whose facts read it.
+// entries, its records), and a put that says only the profile or a log changed keeps what the
+// slot made of the rest; a company or campaign upsert recompiles the slots whose facts read it.
 //
 // Thread safety: any number of readers (Match, EligibleCampaigns, Explain, Stats) run
 // concurrently under a shared lock; a writer (Upsert, PutTeleoperator, RemoveTeleoperator, Load)
@@ -126,7 +127,16 @@ class MatchingIndex {
   absl::Status Upsert(const v1::Campaign& campaign);
   // Adds or replaces one teleoperator with everything under it: the way to apply a change to its
   // profile, an employment, a contract or an activity log (the caller keeps the records).
-  void PutTeleoperator(const TeleoperatorData& teleoperator);
+  // `changed` says which of its records differ from the ones it was last put with: kProfile (only
+  // the teleoperator record itself) keeps what the index made of its employments, contracts and
+  // activity logs instead of reading them again (a log-heavy teleoperator's logs were most of a
+  // put); kActivityLog (logs, and the profile) reads the logs again but keeps what it made of the
+  // employments and contracts (their keys, loads, records). The index is then exactly as after a
+  // full put (kAny). When the teleoperator is new, or its number of employments or contracts
+  // differs from the slot's, it is a full put anyway. Saying less than what changed leaves the
+  // index wrong for that teleoperator.
+  enum class Changed { kAny, kProfile, kActivityLog };
+  void PutTeleoperator(const TeleoperatorData& teleoperator, Changed changed = Changed::kAny);
   // False if absent.
   bool RemoveTeleoperator(absl::string_view name);
 
@@ -237,8 +247,12 @@ class MatchingIndex {
   // Enters a slot whose data and facts are set in the bitmaps and sets. `kept_keys`, sorted: the
   // keys whose sets still hold the slot (Uncompile with keep_keys); it leaves those it no longer
   // lists and enters only the new ones (most changes keep every key).
+  // With `kept` (a put that says what changed, KeptRecords), `facts` need hold only the profile's
+  // (MakeProfileFacts) and the logs' totals, and the keys are `kept_keys` as they are.
+  struct KeptRecords;
   void Compile(uint32_t slot, const TeleoperatorData& data, const TeleoperatorFacts& facts,
-               const std::vector<uint32_t>& kept_keys) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+               const std::vector<uint32_t>& kept_keys, const KeptRecords* kept = nullptr)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Takes a slot out of the bitmaps and sets. Unless `recompiling`, out of its keys' sets too, and
   // it releases its schedules (Recompile leaves both to Compile, which keeps what stays).
   void Uncompile(uint32_t slot, bool recompiling) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -246,7 +260,13 @@ class MatchingIndex {
   void Recompile(uint32_t slot, const TeleoperatorData& data, const TeleoperatorFacts& facts)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void RecompileDependents(const std::vector<std::string>& keys) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void PutLocked(const TeleoperatorData& teleoperator) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void PutLocked(const TeleoperatorData& teleoperator, Changed changed = Changed::kAny)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // A put of slot `id` that says what changed (kProfile, kActivityLog): Compile with what its
+  // block holds of the records that did not. False (nothing done) when the records' counts differ
+  // from the slot's: the caller puts it whole.
+  bool RecompileKept(uint32_t id, const TeleoperatorData& data, Changed changed)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void NoteChange(const std::string& teleoperator) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void ForgetAnswers() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Reader helpers, under mu_ shared.

@@ -21,11 +21,13 @@
 
 #include <benchmark/benchmark.h>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "matching/generator/generator.h"
 #include "matching/index/index.h"
 #include "matching/policy.h"
+#include "matching/time_model.h"
 
 namespace callmatch::matching {
 namespace {
@@ -126,20 +128,84 @@ void PrintDistribution() {
   }
 }
 
-// p50 and p99 of one teleoperator update (its availability alternating between two versions).
+// p50 and p99 of one teleoperator update: a profile change (its availability alternating
+// between two versions), put as the materializer puts a changed teleoperator record
+// (Changed::kProfile); then the same changes put whole (Changed::kAny, what every put was before
+// the index was told what changed).
 void PrintUpdates() {
   World& w = TheWorld();
-  std::vector<double> micros;
-  for (size_t i = 0; i < 20'000; ++i) {
-    TeleoperatorData data =
-        *w.dataset.teleoperator(w.teleoperators[(i * 7919) % w.teleoperators.size()]);
-    if (i % 2 == 0) data.profile.mutable_availability()->mutable_windows()->Clear();
-    const absl::Time t = absl::Now();
-    w.index.PutTeleoperator(data);
-    micros.push_back(absl::ToDoubleMicroseconds(absl::Now() - t));
+  for (MatchingIndex::Changed changed :
+       {MatchingIndex::Changed::kProfile, MatchingIndex::Changed::kAny}) {
+    // Put whole: other teleoperators (none the first pass brought into the caches).
+    const size_t offset = changed == MatchingIndex::Changed::kProfile ? 0 : 104'729;
+    std::vector<double> micros;
+    for (size_t i = 0; i < 20'000; ++i) {
+      TeleoperatorData data =
+          *w.dataset.teleoperator(w.teleoperators[(i * 7919 + offset) % w.teleoperators.size()]);
+      if (i % 2 == 0) data.profile.mutable_availability()->mutable_windows()->Clear();
+      const absl::Time t = absl::Now();
+      w.index.PutTeleoperator(data, changed);
+      micros.push_back(absl::ToDoubleMicroseconds(absl::Now() - t));
+    }
+    std::printf("%s: %zu, p50 %.1f us, p99 %.1f us\n",
+                changed == MatchingIndex::Changed::kProfile ? "update" : "update, put whole",
+                micros.size(), Percentile(micros, 0.5), Percentile(micros, 0.99));
   }
-  std::printf("update: %zu, p50 %.1f us, p99 %.1f us\n", micros.size(), Percentile(micros, 0.5),
-              Percentile(micros, 0.99));
+}
+
+// p50 and p99 of a mix of updates as the materializer applies them (each resource into the
+// dataset, then the teleoperator put as it says; only the put is timed): half profile changes
+// (Changed::kProfile), a quarter a new activity log (kActivityLog), a quarter a new contract (put
+// whole, kAny); and the p99 of each kind. The dataset keeps the new logs and contracts.
+void PrintUpdateMix() {
+  World& w = TheWorld();
+  std::vector<double> micros;
+  std::vector<double> by_kind[3];  // profile, log, contract
+  for (size_t i = 0; i < 20'000; ++i) {
+    const std::string& name = w.teleoperators[(i * 7919 + 13) % w.teleoperators.size()];
+    MatchingIndex::Changed changed = MatchingIndex::Changed::kAny;
+    TeleoperatorData profile_changed;
+    const TeleoperatorData* data = w.dataset.teleoperator(name);
+    if (i % 4 < 2 || (i % 4 == 2 && data->contracts.empty())) {
+      profile_changed = *data;
+      if (i % 2 == 0) profile_changed.profile.mutable_availability()->mutable_windows()->Clear();
+      data = &profile_changed;
+      changed = MatchingIndex::Changed::kProfile;
+    } else if (i % 4 == 2) {
+      const v1::Contract& k = data->contracts[i % data->contracts.size()].contract;
+      const absl::CivilDay day = kToday - static_cast<int>(1 + i % 60);
+      v1::ActivityLog log;
+      log.set_name(absl::StrCat(k.name(), "/activityLogs/", FormatDay(day)));
+      *log.mutable_day() = ToDate(day);
+      log.set_minutes_worked(420);
+      log.set_appointments_set(3);
+      log.set_appointments_validated(1);
+      log.mutable_revenue()->set_currency_code("EUR");
+      log.mutable_revenue()->set_minor_units(12'000);
+      (void)w.dataset.Upsert(log);
+      changed = MatchingIndex::Changed::kActivityLog;
+    } else {
+      v1::Contract k;
+      k.set_name(absl::StrCat(name, "/contracts/bench-", i));
+      k.set_campaign(w.open[i % w.open.size()]);
+      k.set_state(v1::CONTRACT_STATE_ACCEPTED);
+      *k.mutable_start_date() = ToDate(kToday + 7);
+      *k.mutable_accept_date() = ToDate(kToday);
+      (void)w.dataset.Upsert(k);
+    }
+    const absl::Time t = absl::Now();
+    w.index.PutTeleoperator(*data, changed);
+    micros.push_back(absl::ToDoubleMicroseconds(absl::Now() - t));
+    by_kind[static_cast<int>(changed == MatchingIndex::Changed::kProfile       ? 0
+                             : changed == MatchingIndex::Changed::kActivityLog ? 1
+                                                                               : 2)]
+        .push_back(micros.back());
+  }
+  std::printf(
+      "update mix (1/2 profile, 1/4 new activity log, 1/4 new contract): %zu, p50 %.1f us, "
+      "p99 %.1f us (p99 profile %.1f, log %.1f, contract %.1f us)\n",
+      micros.size(), Percentile(micros, 0.5), Percentile(micros, 0.99),
+      Percentile(by_kind[0], 0.99), Percentile(by_kind[1], 0.99), Percentile(by_kind[2], 0.99));
 }
 
 // The cost of the reader/writer lock: pruned matches over every campaign while one writer applies
@@ -157,7 +223,7 @@ void PrintConcurrency() {
   std::thread writer([&] {
     for (size_t i = 0; !stop.load(); ++i) {
       const absl::Time t = absl::Now();
-      w.index.PutTeleoperator(versions[i % versions.size()]);
+      w.index.PutTeleoperator(versions[i % versions.size()], MatchingIndex::Changed::kProfile);
       update_micros.push_back(absl::ToDoubleMicroseconds(absl::Now() - t));
     }
   });
@@ -201,7 +267,8 @@ void BM_EligibleCampaigns(benchmark::State& state) {
 }
 BENCHMARK(BM_EligibleCampaigns)->Unit(benchmark::kMicrosecond);
 
-// One teleoperator update: its availability alternates between two versions.
+// One teleoperator update: its availability alternates between two versions (a profile change,
+// put as such).
 void BM_Update(benchmark::State& state) {
   World& w = TheWorld();
   size_t i = 0;
@@ -211,13 +278,14 @@ void BM_Update(benchmark::State& state) {
         *w.dataset.teleoperator(w.teleoperators[(i * 7919) % w.teleoperators.size()]);
     if (i++ % 2 == 0) data.profile.mutable_availability()->mutable_windows()->Clear();
     state.ResumeTiming();
-    w.index.PutTeleoperator(data);
+    w.index.PutTeleoperator(data, MatchingIndex::Changed::kProfile);
   }
 }
 BENCHMARK(BM_Update)->Unit(benchmark::kMicrosecond);
 
-// One update of a teleoperator among the 1% with the most activity logs (the slowest updates
-// are theirs: their facts read every log), as BM_Update.
+// One update of a teleoperator among the 1% with the most activity logs (the slowest full puts
+// are theirs: their facts read every log), as BM_Update; put whole (typed:0) or as a profile
+// change (typed:1).
 void BM_LogHeavyUpdate(benchmark::State& state) {
   World& w = TheWorld();
   static const std::vector<std::string> heavy = [&w] {
@@ -234,6 +302,8 @@ void BM_LogHeavyUpdate(benchmark::State& state) {
     }
     return most;
   }();
+  const MatchingIndex::Changed changed =
+      state.range(0) != 0 ? MatchingIndex::Changed::kProfile : MatchingIndex::Changed::kAny;
   size_t i = 0;
   TeleoperatorData data;  // copied and freed while the timer is paused
   for (auto _ : state) {
@@ -241,10 +311,10 @@ void BM_LogHeavyUpdate(benchmark::State& state) {
     data = *w.dataset.teleoperator(heavy[(i * 7919) % heavy.size()]);
     if (i++ % 2 == 0) data.profile.mutable_availability()->mutable_windows()->Clear();
     state.ResumeTiming();
-    w.index.PutTeleoperator(data);
+    w.index.PutTeleoperator(data, changed);
   }
 }
-BENCHMARK(BM_LogHeavyUpdate)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_LogHeavyUpdate)->ArgName("typed")->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace callmatch::matching
@@ -253,6 +323,7 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   callmatch::matching::PrintDistribution();
   callmatch::matching::PrintUpdates();
+  callmatch::matching::PrintUpdateMix();
   callmatch::matching::PrintConcurrency();
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

@@ -206,7 +206,9 @@ class Updater {
     if (from != dataset_.teleoperators().end() && Uniform(2) == 0) return from->second;
     return it->second;
   }
-  void Put(const std::string& name) { index_.PutTeleoperator(*dataset_.teleoperator(name)); }
+  void Put(const std::string& name, MatchingIndex::Changed changed = MatchingIndex::Changed::kAny) {
+    index_.PutTeleoperator(*dataset_.teleoperator(name), changed);
+  }
   const v1::Company& AnyCompany() {
     return *dataset_.company(companies_[Uniform(companies_.size())]);
   }
@@ -286,7 +288,7 @@ class Updater {
       }
     }
     ASSERT_TRUE(dataset_.Upsert(p).ok());
-    Put(p.name());
+    Put(p.name(), MatchingIndex::Changed::kProfile);  // as the materializer puts a profile change
   }
 
   void ChangeEmployment(int i) {
@@ -389,7 +391,7 @@ class Updater {
     log.mutable_revenue()->set_currency_code("EUR");
     log.mutable_revenue()->set_minor_units(1000 * Uniform(50));
     ASSERT_TRUE(dataset_.Upsert(log).ok());
-    Put(name);
+    Put(name, MatchingIndex::Changed::kActivityLog);  // as the materializer puts a new log
   }
 
   void Remove() {
@@ -808,6 +810,163 @@ TEST(MatchingIndexRecordsTest, UnusualRecordsGiveTheReferenceAnswers) {
   v1::Company employer = t::Company("employer", "542051180", "", {"62.01"});
   ASSERT_TRUE(data.Upsert(employer).ok());
   ASSERT_TRUE(index.Upsert(employer).ok());
+  compare("remade");
+  // Profile changes put as such keep the bytes made of the other records (the unusual numbers,
+  // dates and contracts above): the same answers, and again once remade from what was kept.
+  for (const auto& [name, teleoperator] : std::map(data.teleoperators())) {
+    v1::Teleoperator p = teleoperator.profile;
+    p.mutable_availability()->set_time_zone("America/New_York");
+    p.add_skills(v1::SKILL_COLD_CALLING);
+    ASSERT_TRUE(data.Upsert(p).ok());
+    index.PutTeleoperator(*data.teleoperator(name), MatchingIndex::Changed::kProfile);
+  }
+  compare("profiles changed");
+  ASSERT_TRUE(data.Upsert(client).ok());
+  ASSERT_TRUE(index.Upsert(client).ok());
+  compare("profiles changed, remade");
+}
+
+// A put that says what changed (PutTeleoperator with Changed::kProfile or kActivityLog, the
+// materializer's for a teleoperator record or a log) leaves the index as a full put does: two
+// indexes, one given typed puts and one full puts of the same profile changes and new or changed
+// logs of the teleoperators with the most activity logs, give the same answers to every query,
+// before and after the company changes that remake slots from what they kept. A typed put whose
+// employments or contracts did change after all (a count differs) is a full put.
+TEST(MatchingIndexUpdateTest, ProfilePutLeavesTheIndexAsAFullPut) {
+  GeneratorOptions options;
+  options.seed = 3;
+  options.teleoperators = 3'000;
+  options.today = kToday;
+  absl::StatusOr<Dataset> generated = GenerateDataset(options);
+  ASSERT_TRUE(generated.ok()) << generated.status();
+  Dataset& dataset = *generated;
+  MatchingIndex typed;
+  MatchingIndex full;
+  typed.Load(dataset);
+  full.Load(dataset);
+  const v1::MatchingPolicy policy = DefaultPolicy();
+  const std::vector<std::string> open = OpenCampaigns(dataset);
+  std::vector<std::pair<size_t, std::string>> by_logs;
+  for (const auto& [name, t] : dataset.teleoperators()) {
+    size_t logs = 0;
+    for (const ContractData& k : t.contracts) logs += k.logs.size();
+    by_logs.emplace_back(logs, name);
+  }
+  std::sort(by_logs.rbegin(), by_logs.rend());
+  by_logs.resize(300);
+  ASSERT_GT(by_logs.back().first, 10u);
+
+  auto compare = [&](const std::string& when) {
+    for (const std::string& campaign : open) {
+      const MatchOptions exact{.top_k = 200, .exact_count = true, .list_eligible = true};
+      absl::StatusOr<MatchResult> a = typed.Match(campaign, policy, kToday, exact);
+      absl::StatusOr<MatchResult> b = full.Match(campaign, policy, kToday, exact);
+      ASSERT_EQ(a.ok(), b.ok()) << when << " " << campaign;
+      if (!a.ok()) continue;
+      EXPECT_EQ(a->eligible, b->eligible) << when << " " << campaign;
+      ASSERT_EQ(a->top.size(), b->top.size()) << when << " " << campaign;
+      for (size_t i = 0; i < a->top.size(); ++i) {
+        EXPECT_TRUE(MessageDifferencer::Equals(a->top[i], b->top[i]))
+            << when << " " << campaign << " rank " << i + 1 << ": " << a->top[i].ShortDebugString()
+            << " vs " << b->top[i].ShortDebugString();
+      }
+      const MatchOptions pruned{.top_k = 50, .exact_count = false, .cells_above = 0};
+      a = typed.Match(campaign, policy, kToday, pruned);
+      b = full.Match(campaign, policy, kToday, pruned);
+      ASSERT_TRUE(a.ok() && b.ok());
+      EXPECT_EQ(a->time_rules_evaluated, b->time_rules_evaluated) << when << " " << campaign;
+    }
+    for (const auto& [logs, name] : by_logs) {
+      absl::StatusOr<std::vector<std::string>> a = typed.EligibleCampaigns(name, policy, kToday);
+      absl::StatusOr<std::vector<std::string>> b = full.EligibleCampaigns(name, policy, kToday);
+      ASSERT_TRUE(a.ok() && b.ok());
+      EXPECT_EQ(*a, *b) << when << " " << name;
+    }
+    const IndexStats a = typed.Stats();
+    const IndexStats b = full.Stats();
+    EXPECT_EQ(a.teleoperators, b.teleoperators);
+    EXPECT_EQ(a.contracts, b.contracts);
+  };
+
+  std::mt19937_64 rng(6);
+  static const char* kZones[] = {"Europe/Paris", "America/New_York", "Asia/Tokyo", ""};
+  for (int round = 0; round < 2; ++round) {
+    for (const auto& [logs, name] : by_logs) {
+      v1::Teleoperator p = dataset.teleoperator(name)->profile;
+      // What a profile change can touch: the availability (its windows and zone, which the
+      // employments' schedules without a zone fall back to), languages, skills, country,
+      // registration, sector codes.
+      switch (rng() % 6) {
+        case 0:
+          p.mutable_availability()->mutable_windows()->Clear();
+          break;
+        case 1:
+          p.mutable_availability()->set_time_zone(kZones[rng() % 4]);
+          break;
+        case 2: {
+          v1::LanguageLevel* l = p.add_languages();
+          l->set_language(rng() % 2 == 0 ? "de" : "FR");
+          l->set_level(static_cast<v1::CefrLevel>(rng() % 8));
+          break;
+        }
+        case 3:
+          p.add_skills(static_cast<v1::Skill>(rng() % 10 == 0 ? 70 : 1 + rng() % 6));
+          break;
+        case 4:
+          p.mutable_establishment()->set_country_code(rng() % 2 == 0 ? "BE" : "fr");
+          p.mutable_registration()->set_status(static_cast<v1::RegistrationStatus>(rng() % 4));
+          break;
+        case 5:
+          p.clear_sector_experience();
+          p.add_sector_experience(rng() % 2 == 0 ? "62.01" : "47.11");
+          break;
+      }
+      ASSERT_TRUE(dataset.Upsert(p).ok());
+      typed.PutTeleoperator(*dataset.teleoperator(name), MatchingIndex::Changed::kProfile);
+      full.PutTeleoperator(*dataset.teleoperator(name));
+      // Every other one, an activity log too: a new day, or one of its days again with other
+      // figures (the aggregates are made again from all of them).
+      const TeleoperatorData& t = *dataset.teleoperator(name);
+      if (rng() % 2 == 0 || t.contracts.empty()) continue;
+      const ContractData& k = t.contracts[rng() % t.contracts.size()];
+      v1::ActivityLog log;
+      if (!k.logs.empty() && rng() % 2 == 0) {
+        log = k.logs[rng() % k.logs.size()];
+      } else {
+        const absl::CivilDay day = kToday - static_cast<int>(1 + rng() % 90);
+        log.set_name(absl::StrCat(k.contract.name(), "/activityLogs/", FormatDay(day)));
+        *log.mutable_day() = ToDate(day);
+        log.mutable_revenue()->set_currency_code("EUR");
+      }
+      log.set_minutes_worked(static_cast<int32_t>(rng() % 600));
+      log.set_appointments_set(static_cast<int32_t>(rng() % 8));
+      log.set_appointments_validated(static_cast<int32_t>(rng() % 8));
+      log.mutable_revenue()->set_minor_units(static_cast<int64_t>(rng() % 3) * 5'000);
+      ASSERT_TRUE(dataset.Upsert(log).ok());
+      typed.PutTeleoperator(*dataset.teleoperator(name), MatchingIndex::Changed::kActivityLog);
+      full.PutTeleoperator(*dataset.teleoperator(name));
+    }
+    compare(absl::StrCat("round ", round));
+  }
+  // A contract more, put as if only the profile had changed: a full put all the same.
+  for (size_t i = 0; i < 20; ++i) {
+    const TeleoperatorData& t = *dataset.teleoperator(by_logs[i].second);
+    ASSERT_FALSE(t.contracts.empty());
+    v1::Contract k = t.contracts[0].contract;
+    k.set_name(absl::StrCat(t.profile.name(), "/contracts/more"));
+    ASSERT_TRUE(dataset.Upsert(k).ok());
+    typed.PutTeleoperator(t, MatchingIndex::Changed::kProfile);
+    full.PutTeleoperator(t);
+  }
+  compare("a contract more");
+  // Slots remade from what they kept (their facts made again from their bytes).
+  for (const auto& [name, company] : std::map(dataset.companies())) {
+    v1::Company c = company;
+    c.set_display_name(absl::StrCat(c.display_name(), " renamed"));
+    ASSERT_TRUE(dataset.Upsert(c).ok());
+    ASSERT_TRUE(typed.Upsert(c).ok());
+    ASSERT_TRUE(full.Upsert(c).ok());
+  }
   compare("remade");
 }
 

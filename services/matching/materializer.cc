@@ -122,7 +122,12 @@ void DatasetMaterializer::Reindex(absl::string_view kind, const std::string& nam
   const std::string teleoperator = name.substr(0, name.find('/', name.find('/') + 1));
   if (const matching::TeleoperatorData* data = dataset_.teleoperator(teleoperator);
       data != nullptr) {
-    index_.PutTeleoperator(*data);
+    // The index holds what every change of this teleoperator's records made of them (each one
+    // reindexed here): it need read again only what the changed record affects.
+    using Changed = matching::MatchingIndex::Changed;
+    index_.PutTeleoperator(*data, kind == kTeleoperatorKind  ? Changed::kProfile
+                                  : kind == kActivityLogKind ? Changed::kActivityLog
+                                                             : Changed::kAny);
   } else {
     index_.RemoveTeleoperator(teleoperator);
   }
