@@ -737,11 +737,11 @@ void MatchingIndex::Compile(uint32_t id, const TeleoperatorData& data,
   SortUnique(keys);
   for (uint32_t key : keys) {
     if (!std::binary_search(kept_keys.begin(), kept_keys.end(), key)) {
-      keys_[key].slots.Insert(id, LargeSetAbove());
+      key_slots_[key].Insert(id, LargeSetAbove());
     }
   }
   for (uint32_t key : kept_keys) {
-    if (!std::binary_search(keys.begin(), keys.end(), key)) keys_[key].slots.Erase(id);
+    if (!std::binary_search(keys.begin(), keys.end(), key)) key_slots_[key].Erase(id);
   }
   // The schedules, interned; then the ones the slot held before (a Recompile's) are released:
   // an unchanged schedule stays interned.
@@ -840,7 +840,7 @@ void MatchingIndex::Uncompile(uint32_t id, bool recompiling) {
   const SlotReader::Head head = reader.ReadHead();
   // Empty sets stay, with their key: keys come back.
   reader.Keys([&](uint32_t key) {
-    if (!recompiling) keys_[key].slots.Erase(id);
+    if (!recompiling) key_slots_[key].Erase(id);
   });
   reader.Schedules([&](uint32_t schedule) {
     if (!recompiling) ReleaseSchedule(schedule);
@@ -913,10 +913,8 @@ void MatchingIndex::ReleaseSchedule(uint32_t id) {
 }
 
 uint32_t MatchingIndex::InternKey(absl::string_view key) {
-  if (auto it = key_id_.find(key); it != key_id_.end()) return *it;
-  const uint32_t id = static_cast<uint32_t>(keys_.size());
-  keys_.push_back({std::string(key), SlotSet()});
-  key_id_.insert(id);
+  const uint32_t id = keys_.Intern(key);
+  if (key_slots_.size() < keys_.size()) key_slots_.resize(keys_.size());
   return id;
 }
 
@@ -931,8 +929,8 @@ void MatchingIndex::AddSegmentKeyIds(const std::string& code, std::vector<uint32
 }
 
 const SlotSet* MatchingIndex::KeySlots(const std::string& key) const {
-  auto it = key_id_.find(absl::string_view(key));
-  return it == key_id_.end() ? nullptr : &keys_[*it].slots;
+  const std::optional<uint32_t> id = keys_.Find(key);
+  return id.has_value() ? &key_slots_[*id] : nullptr;
 }
 
 absl::string_view MatchingIndex::SlotNames::Name(uint32_t slot) const {
@@ -1016,8 +1014,7 @@ TeleoperatorFacts MatchingIndex::SlotFacts(uint32_t id, TeleoperatorData& data) 
   std::vector<LoggedWeek> weeks;
   reader.Logs(revenue, weeks);
   reader.Records(
-      head.contracts, keys,
-      [this](uint32_t key) { return absl::string_view(keys_[key].name).substr(2); }, data);
+      head.contracts, keys, [this](uint32_t key) { return keys_.Body(key); }, data);
   if (schedules[0] != 0) {
     profile.mutable_availability()->ParseFromString(schedules_[schedules[0] - 1]);
   }
@@ -1092,8 +1089,8 @@ void MatchingIndex::Load(const Dataset& dataset) {
   hot_.clear();
   hours_.Clear();
   segment_codes_.clear();
-  key_id_.clear();  // before the keys its hash reads
-  keys_.clear();
+  keys_.Clear();
+  key_slots_.clear();
   schedules_.Clear();
   segment_id_.clear();
   segment_raw_.clear();

@@ -60,6 +60,7 @@
 #include "matching/dataset.h"
 #include "matching/index/bitmap.h"
 #include "matching/index/intern_table.h"
+#include "matching/index/key_table.h"
 #include "matching/index/slot_set.h"
 
 namespace callmatch::matching {
@@ -412,17 +413,8 @@ class MatchingIndex {
   // segment whose path ends at that node), "r:<code>" (a segment that does not parse,
   // normalized). Dependency keys: "n:<registration number>", "c:<company name>", "k:<campaign
   // name>": the slots whose facts read that company or campaign. The prefixes keep them apart.
-  struct Key {
-    std::string name;
-    SlotSet slots;
-  };
-  std::vector<Key> keys_ ABSL_GUARDED_BY(mu_);
-  struct KeyNames {
-    const std::vector<Key>* keys;
-    absl::string_view Name(uint32_t key) const { return (*keys)[key].name; }
-  };
-  absl::flat_hash_set<uint32_t, ByName<KeyNames>, ByName<KeyNames>> key_id_ ABSL_GUARDED_BY(mu_){
-      0, ByName<KeyNames>{{&keys_}}, ByName<KeyNames>{{&keys_}}};
+  KeyTable keys_ ABSL_GUARDED_BY(mu_){'g', 'n'};         // "g:" and "n:" are twins (key_table.h)
+  std::vector<SlotSet> key_slots_ ABSL_GUARDED_BY(mu_);  // by key id
   // Weekly schedules (availabilities, employments' hours), serialized and interned:
   // teleoperators share them. A slot's bytes name them by their table id plus one; 0 stands for
   // none.

@@ -7,6 +7,7 @@
 #include <bit>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
@@ -21,6 +22,7 @@
 #include "matching/explain.h"
 #include "matching/generator/generator.h"
 #include "matching/index/bitmap.h"
+#include "matching/index/key_table.h"
 #include "matching/index/slot_set.h"
 #include "matching/policy.h"
 #include "matching/reference.h"
@@ -640,6 +642,50 @@ TEST(IndexSlotSetTest, OneMemberInlineThenMore) {
   std::vector<uint32_t> members;
   sets[0].ForEach([&](uint32_t slot) { members.push_back(slot); });
   EXPECT_EQ(members, (std::vector<uint32_t>{0, 1, 3}));
+}
+
+// Key names interned in one arena: the same id for the same name across the arena's growth,
+// the twin prefixes interned together (ids id and id + 1, one body), the others alone.
+TEST(IndexKeyTableTest, InternsNamesAndTwins) {
+  KeyTable table('g', 'n');
+  EXPECT_FALSE(table.Find("g:x").has_value());
+  const uint32_t n = table.Intern("n:123");  // the twin first: "g:123" comes with it
+  ASSERT_EQ(table.size(), 2u);
+  EXPECT_EQ(n, 1u);
+  EXPECT_EQ(table.Find("g:123"), std::optional<uint32_t>(0));
+  EXPECT_EQ(table.Intern("g:123"), 0u);
+  EXPECT_EQ(table.Prefix(0), 'g');
+  EXPECT_EQ(table.Prefix(1), 'n');
+  EXPECT_EQ(table.Body(0), "123");
+  EXPECT_EQ(table.Body(1), "123");
+  const uint32_t k = table.Intern("k:companies/c1/campaigns/k1");
+  EXPECT_EQ(k, 2u);
+  EXPECT_EQ(table.size(), 3u);  // no twin
+  EXPECT_EQ(table.Find("c:companies/c1/campaigns/k1"), std::nullopt);
+  EXPECT_EQ(table.Find("k:companies/c1/campaigns/k"), std::nullopt);
+  EXPECT_EQ(table.Find("k"), std::nullopt);
+  EXPECT_EQ(table.Intern("k:"), 3u);  // an empty body
+  EXPECT_EQ(table.Body(3), "");
+  std::map<std::string, uint32_t> ids;
+  for (int i = 0; i < 20'000; ++i) {
+    // Bodies past 127 bytes (a two-byte length) too.
+    const std::string name = absl::StrCat(i % 3 == 0   ? "g:"
+                                          : i % 3 == 1 ? "n:"
+                                                       : "s:",
+                                          i, std::string(i % 200, 'x'));
+    ids[name] = table.Intern(name);
+  }
+  for (const auto& [name, id] : ids) {
+    EXPECT_EQ(table.Find(name), std::optional<uint32_t>(id)) << name;
+    EXPECT_EQ(table.Intern(name), id);
+    EXPECT_EQ(table.Prefix(id), name[0]);
+    EXPECT_EQ(table.Body(id), absl::string_view(name).substr(2));
+  }
+  EXPECT_EQ(table.Find("n:123"), std::optional<uint32_t>(1));
+  table.Clear();
+  EXPECT_EQ(table.size(), 0u);
+  EXPECT_FALSE(table.Find("g:123").has_value());
+  EXPECT_EQ(table.Intern("s:a"), 0u);
 }
 
 // A slot keeps only what the rules read of a teleoperator's records, in its own encoding (dates
