@@ -1,8 +1,10 @@
 #include "matching/index/index.h"
 
+#include <malloc.h>
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cstdio>
 #include <cstring>
 #include <functional>
 #include <limits>
@@ -201,7 +203,7 @@ class TopK {
 // Everything the index keeps of one teleoperator but its Hot and its bits, in one heap block (no
 // protobuf objects, no TeleoperatorFacts; the facts are made again, SlotFacts, for the few
 // candidates the time rules run on):
-//   - a header: the counts of the four arrays that follow;
+//   - a header: the counts of the four arrays that follow (16 bits each, but past 0xfffe);
 //   - the arrays the score bound reads in place, so that a pass over thousands of candidates
 //     decodes nothing: its SlackLoads, the first day of each assignment contract, its interned
 //     sector codes when Hot holds only the first ones, its skills outside Hot's 0 to 63;
@@ -217,18 +219,37 @@ class TopK {
 // to 32 bytes and a heap block of its own; protobuf messages serialized cost 2 bytes a field and 9
 // a date, and a campaign's name tens of bytes where its key's index takes one.
 struct MatchingIndex::Block {
+  // The four counts, 16 bits each (8 bytes, not 16: the counts of nearly every teleoperator fit
+  // in a byte); past 0xfffe, kWide in the first and the four as 32 bits after it.
   struct Header {
     uint32_t loads = 0;
     uint32_t starts = 0;
     uint32_t sectors = 0;
     uint32_t other_skills = 0;
   };
-  static_assert(sizeof(Header) % alignof(SlackLoad) == 0);
+  static constexpr uint16_t kWide = 0xffff;
+  static constexpr size_t kNarrowHeader = 4 * sizeof(uint16_t);
+  static constexpr size_t kWideHeader = kNarrowHeader + sizeof(Header);
+  static_assert(kNarrowHeader % alignof(SlackLoad) == 0 && kWideHeader % alignof(SlackLoad) == 0);
   static_assert(sizeof(SlackLoad) % alignof(int32_t) == 0);
 
-  static const Header& HeaderOf(const std::byte* b) { return *reinterpret_cast<const Header*>(b); }
+  static bool Wide(const std::byte* b) {
+    uint16_t first;
+    std::memcpy(&first, b, sizeof(first));
+    return first == kWide;
+  }
+  static Header HeaderOf(const std::byte* b) {
+    Header h;
+    if (Wide(b)) {
+      std::memcpy(&h, b + kNarrowHeader, sizeof(h));
+      return h;
+    }
+    uint16_t counts[4];
+    std::memcpy(counts, b, sizeof(counts));
+    return {counts[0], counts[1], counts[2], counts[3]};
+  }
   static const SlackLoad* Loads(const std::byte* b) {
-    return reinterpret_cast<const SlackLoad*>(b + sizeof(Header));
+    return reinterpret_cast<const SlackLoad*>(b + (Wide(b) ? kWideHeader : kNarrowHeader));
   }
   static const int32_t* Starts(const std::byte* b) {
     return reinterpret_cast<const int32_t*>(Loads(b) + HeaderOf(b).loads);
@@ -252,7 +273,9 @@ struct MatchingIndex::Block {
     const Header header{static_cast<uint32_t>(loads.size()), static_cast<uint32_t>(starts.size()),
                         static_cast<uint32_t>(sectors.size()),
                         static_cast<uint32_t>(other_skills.size())};
-    const size_t size = sizeof(Header) + loads.size() * sizeof(SlackLoad) +
+    const bool wide =
+        std::max({header.loads, header.starts, header.sectors, header.other_skills}) >= kWide;
+    const size_t size = (wide ? kWideHeader : kNarrowHeader) + loads.size() * sizeof(SlackLoad) +
                         (starts.size() + sectors.size() + other_skills.size()) * 4 + varints.size();
     auto block = std::make_unique_for_overwrite<std::byte[]>(size);
     std::byte* p = block.get();
@@ -260,7 +283,16 @@ struct MatchingIndex::Block {
       if (bytes > 0) std::memcpy(p, data, bytes);
       p += bytes;
     };
-    put(&header, sizeof(header));
+    if (wide) {
+      const uint16_t marks[4] = {kWide, 0, 0, 0};
+      put(marks, sizeof(marks));
+      put(&header, sizeof(header));
+    } else {
+      const uint16_t counts[4] = {
+          static_cast<uint16_t>(header.loads), static_cast<uint16_t>(header.starts),
+          static_cast<uint16_t>(header.sectors), static_cast<uint16_t>(header.other_skills)};
+      put(counts, sizeof(counts));
+    }
     put(loads.data(), loads.size() * sizeof(SlackLoad));
     put(starts.data(), starts.size() * 4);
     put(sectors.data(), sectors.size() * 4);
@@ -392,6 +424,7 @@ struct SlotHead {
   const std::vector<std::pair<std::string, int>>* unusual_languages = nullptr;
   // Each contract's keys: "k:<campaign>", "c:<client>".
   std::vector<std::pair<uint32_t, uint32_t>> contract_keys;
+  Vocabulary* codes = nullptr;  // the records' country and segment codes
 };
 
 // A slot's varints (the block's layout above), into `out` (replaced; its capacity is kept).
@@ -442,13 +475,14 @@ void EncodeSlot(const SlotHead& head, const TeleoperatorFacts& facts, const Tele
   // The records, only what the rules read: not the names (the slot's, the keys'), display
   // names, times, versions, contract terms but imposed_schedule; the schedules are interned.
   const v1::Teleoperator& profile = t.profile;
-  PutString(out, profile.establishment().country_code());
+  // Country and segment codes by their id in the vocabulary.
+  PutVarint(out, head.codes->Intern(profile.establishment().country_code()));
   PutNumber(out, profile.registration().number());
   PutSigned(out, profile.registration().status());
   PutDate(out, profile.registration().has_verify_date(), profile.registration().verify_date());
-  auto put_segments = [&out](const google::protobuf::RepeatedPtrField<std::string>& segments) {
+  auto put_segments = [&](const google::protobuf::RepeatedPtrField<std::string>& segments) {
     PutVarint(out, segments.size());
-    for (const std::string& segment : segments) PutString(out, segment);
+    for (const std::string& segment : segments) PutVarint(out, head.codes->Intern(segment));
   };
   PutVarint(out, t.employments.size());
   for (const v1::Employment& e : t.employments) {
@@ -456,7 +490,7 @@ void EncodeSlot(const SlotHead& head, const TeleoperatorFacts& facts, const Tele
                        (e.employer_authorisation() ? 4 : 0) | (e.has_non_compete() ? 8 : 0));
     if (e.has_employer()) {
       PutNumber(out, e.employer().registration_number());
-      PutString(out, e.employer().country_code());
+      PutVarint(out, head.codes->Intern(e.employer().country_code()));
       PutNumber(out, e.employer().group_id());
       put_segments(e.employer().segments());
     }
@@ -548,21 +582,23 @@ class SlotReader : public VarintReader {
   }
   // The records (no languages, skills, sector codes or schedules: the caller puts them back),
   // into `t`, with `keys` the slot's keys and `key_name` the name a key holds; after Logs.
+  // `codes`: the vocabulary of country and segment codes.
   template <typename KeyName>
   void Records(uint32_t contracts, const std::vector<uint32_t>& keys, KeyName&& key_name,
-               TeleoperatorData& t);
+               const Vocabulary& codes, TeleoperatorData& t);
 
  private:
-  void Segments(google::protobuf::RepeatedPtrField<std::string>* segments) {
-    for (uint32_t n = Varint32(); n > 0; --n) segments->Add(std::string(String()));
+  void Segments(const Vocabulary& codes,
+                google::protobuf::RepeatedPtrField<std::string>* segments) {
+    for (uint32_t n = Varint32(); n > 0; --n) segments->Add(std::string(codes[Varint32()]));
   }
 };
 
 template <typename KeyName>
 void SlotReader::Records(uint32_t contracts, const std::vector<uint32_t>& keys, KeyName&& key_name,
-                         TeleoperatorData& t) {
+                         const Vocabulary& codes, TeleoperatorData& t) {
   v1::Teleoperator& profile = t.profile;
-  profile.mutable_establishment()->set_country_code(std::string(String()));
+  profile.mutable_establishment()->set_country_code(codes[Varint32()]);
   profile.mutable_registration()->set_number(Number());
   profile.mutable_registration()->set_status(static_cast<v1::RegistrationStatus>(Signed()));
   if (std::optional<v1::Date> d = Date())
@@ -573,9 +609,9 @@ void SlotReader::Records(uint32_t contracts, const std::vector<uint32_t>& keys, 
     if (flags & 1) {
       v1::Employer& employer = *e.mutable_employer();
       employer.set_registration_number(Number());
-      employer.set_country_code(std::string(String()));
+      employer.set_country_code(codes[Varint32()]);
       employer.set_group_id(Number());
-      Segments(employer.mutable_segments());
+      Segments(codes, employer.mutable_segments());
     }
     e.set_exclusivity_clause((flags & 2) != 0);
     e.set_employer_authorisation((flags & 4) != 0);
@@ -583,7 +619,7 @@ void SlotReader::Records(uint32_t contracts, const std::vector<uint32_t>& keys, 
     if (std::optional<v1::Date> d = Date()) *e.mutable_end_date() = *d;
     if (flags & 8) {
       v1::NonCompeteClause& clause = *e.mutable_non_compete();
-      Segments(clause.mutable_segments());
+      Segments(codes, clause.mutable_segments());
       if (std::optional<v1::Date> d = Date()) *clause.mutable_end_date() = *d;
     }
   }
@@ -685,6 +721,7 @@ void MatchingIndex::Compile(uint32_t id, const TeleoperatorData& data,
     if (skill < 0 || skill >= 64) other_skills.push_back(skill);
   }
   SlotHead head;
+  head.codes = &record_codes_;
   // Rule 10.
   {
     auto [it, inserted] = country_id_.try_emplace(
@@ -861,7 +898,7 @@ void MatchingIndex::Uncompile(uint32_t id, bool recompiling) {
   for (uint64_t bits = hot.skills; bits != 0; bits &= bits - 1) {
     skill_[std::countr_zero(bits)].Clear(id);
   }
-  const Block::Header& sizes = Block::HeaderOf(block);
+  const Block::Header sizes = Block::HeaderOf(block);
   for (uint32_t i = 0; i < sizes.other_skills; ++i) skill_[Block::OtherSkills(block)[i]].Clear(id);
   country_[head.country].Clear(id);
   registered_.Clear(id);
@@ -1014,7 +1051,7 @@ TeleoperatorFacts MatchingIndex::SlotFacts(uint32_t id, TeleoperatorData& data) 
   std::vector<LoggedWeek> weeks;
   reader.Logs(revenue, weeks);
   reader.Records(
-      head.contracts, keys, [this](uint32_t key) { return keys_.Body(key); }, data);
+      head.contracts, keys, [this](uint32_t key) { return keys_.Body(key); }, record_codes_, data);
   if (schedules[0] != 0) {
     profile.mutable_availability()->ParseFromString(schedules_[schedules[0] - 1]);
   }
@@ -1094,6 +1131,7 @@ void MatchingIndex::Load(const Dataset& dataset) {
   schedules_.Clear();
   segment_id_.clear();
   segment_raw_.clear();
+  record_codes_.Clear();
   segment_keys_.clear();
   changed_.clear();
   ForgetAnswers();

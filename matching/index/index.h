@@ -404,6 +404,9 @@ class MatchingIndex {
   std::vector<SlotSet> sector_slots_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, uint32_t> segment_id_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> segment_raw_ ABSL_GUARDED_BY(mu_);  // by id: the code as written
+  // The country and segment codes of the slots' records (the profile's and employers' countries,
+  // the employers' and clauses' segments), as written: a slot's block holds their ids.
+  Vocabulary record_codes_ ABSL_GUARDED_BY(mu_);
   // A held segment's exclusion-set keys by its code as written (AddSegmentKeyIds; never removed,
   // as keys are not: codes are a small vocabulary).
   absl::flat_hash_map<std::string, std::vector<uint32_t>> segment_keys_ ABSL_GUARDED_BY(mu_);

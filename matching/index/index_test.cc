@@ -760,6 +760,15 @@ TEST(MatchingIndexRecordsTest, UnusualRecordsGiveTheReferenceAnswers) {
                     .ok());
   }
 
+  // More than 0xfffe skills past 63: the slot's block takes its wide header (32-bit counts), and a
+  // contract on the mission so that it is remade from the block.
+  v1::Teleoperator skilled = t::Teleoperator("skilled");
+  for (int skill = 64; skill < 64 + 0x10000; ++skill) {
+    skilled.add_skills(static_cast<v1::Skill>(skill));
+  }
+  add(skilled);
+  ASSERT_TRUE(data.Upsert(t::Contract("skilled", "k1", mission, v1::CONTRACT_STATE_ACTIVE)).ok());
+
   MatchingIndex index;
   index.Load(data);
   auto compare = [&](const std::string& when) {
