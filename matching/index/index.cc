@@ -142,7 +142,7 @@ void LocalHours(const Intervals& needed, const absl::TimeZone& zone, absl::Civil
 // A ranked teleoperator in the bounded heap.
 struct Ranked {
   int64_t score = 0;
-  absl::string_view name;  // in the slot's block
+  SlotName name;  // in the slot's block
   std::vector<v1::ScoreComponent> components;
 };
 // a ranks before b: higher score, then lower name (RanksBefore). As the heap's "less", the
@@ -161,7 +161,7 @@ class TopK {
   bool full() const { return heap_.size() >= k_; }
   int64_t worst_score() const { return heap_.front().score; }
   // Whether (score, name) would enter now.
-  bool Enters(int64_t score, absl::string_view name) const {
+  bool Enters(int64_t score, const SlotName& name) const {
     if (k_ == 0) return false;
     if (heap_.size() < k_) return true;
     const Ranked& worst = heap_.front();
@@ -182,7 +182,7 @@ class TopK {
     std::vector<v1::Match> out;
     for (size_t i = 0; i < heap_.size(); ++i) {
       v1::Match m;
-      m.set_teleoperator(std::string(heap_[i].name));
+      m.set_teleoperator(heap_[i].name.ToString());
       m.set_score(heap_[i].score);
       m.set_rank(static_cast<int32_t>(i + 1));
       for (v1::ScoreComponent& c : heap_[i].components) *m.add_components() = std::move(c);
@@ -367,6 +367,13 @@ class VarintReader {
     }
   }
   uint32_t Varint32() { return static_cast<uint32_t>(Varint()); }
+  // A slot's name (EncodeSlot).
+  SlotName Name() {
+    const uint64_t tag = Varint();
+    const absl::string_view rest(p_, tag / 2);
+    p_ += tag / 2;
+    return {tag % 2 == 1, rest};
+  }
   int64_t Signed() { return UnZigZag(Varint()); }
   absl::string_view String() {
     const size_t n = Varint();
@@ -431,7 +438,10 @@ struct SlotHead {
 void EncodeSlot(const SlotHead& head, const TeleoperatorFacts& facts, const TeleoperatorData& t,
                 std::string& out) {
   out.clear();
-  PutString(out, t.profile.name());
+  // The name: its length, whether it had "teleoperators/" (then left out), the rest.
+  const SlotName name = SlotName::Of(t.profile.name());
+  PutVarint(out, name.rest.size() * 2 + (name.prefixed ? 1 : 0));
+  out.append(name.rest.data(), name.rest.size());
   PutVarint(out, head.country);
   PutVarint(out, t.contracts.size());
   PutVarint(out, head.keys.size());
@@ -529,13 +539,13 @@ class SlotReader : public VarintReader {
  public:
   explicit SlotReader(const char* varints) : VarintReader(varints) {}
   struct Head {
-    absl::string_view name;
+    SlotName name;
     uint32_t country = 0;
     uint32_t contracts = 0;
   };
   Head ReadHead() {
     Head head;
-    head.name = String();
+    head.name = Name();
     head.country = Varint32();
     head.contracts = Varint32();
     return head;
@@ -970,12 +980,12 @@ const SlotSet* MatchingIndex::KeySlots(const std::string& key) const {
   return id.has_value() ? &key_slots_[*id] : nullptr;
 }
 
-absl::string_view MatchingIndex::SlotNames::Name(uint32_t slot) const {
-  return VarintReader(Block::Varints((*slots)[slot].block.get())).String();
+SlotName MatchingIndex::SlotByName::Name(uint32_t slot) const {
+  return VarintReader(Block::Varints((*slots)[slot].block.get())).Name();
 }
 
-absl::string_view MatchingIndex::NameOf(uint32_t slot) const {
-  return VarintReader(Block::Varints(slots_[slot].block.get())).String();
+SlotName MatchingIndex::NameOf(uint32_t slot) const {
+  return VarintReader(Block::Varints(slots_[slot].block.get())).Name();
 }
 
 absl::Span<const MatchingIndex::SlackLoad> MatchingIndex::LoadsOf(uint32_t slot) const {
@@ -1011,7 +1021,7 @@ TeleoperatorFacts MatchingIndex::SlotFacts(uint32_t id, TeleoperatorData& data) 
   const Hot& hot = hot_[id];
   SlotReader reader(Block::Varints(block));
   const SlotReader::Head head = reader.ReadHead();
-  data.profile.set_name(std::string(head.name));
+  data.profile.set_name(head.name.ToString());
   std::vector<uint32_t> keys;
   reader.Keys([&keys](uint32_t key) { keys.push_back(key); });
   std::vector<uint32_t> schedules;  // the availability's, then each employment's
@@ -1687,7 +1697,7 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
     candidates.ForEach([&](uint32_t id) {
       if (!passes_rest(id) || !evaluate(id)) return;
       ++count;
-      if (options.list_eligible) result.eligible.emplace_back(NameOf(id));
+      if (options.list_eligible) result.eligible.push_back(NameOf(id).ToString());
     });
     result.eligible_count = count;
     std::sort(result.eligible.begin(), result.eligible.end());

@@ -61,6 +61,7 @@
 #include "matching/index/bitmap.h"
 #include "matching/index/intern_table.h"
 #include "matching/index/key_table.h"
+#include "matching/index/slot_name.h"
 #include "matching/index/slot_set.h"
 
 namespace callmatch::matching {
@@ -345,28 +346,27 @@ class MatchingIndex {
   absl::Span<const uint32_t> RareSectorsOf(uint32_t slot) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   std::vector<std::pair<std::string, int>> UnusualLanguagesOf(uint32_t slot) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
-  // The teleoperator's name, in its block.
-  absl::string_view NameOf(uint32_t slot) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
-  // Hashes and compares ids by the name each stands for (Names::Name), and names: a set of ids
-  // that finds an id by its name without a second copy of the names.
-  template <typename Names>
-  struct ByName : Names {
+  // The teleoperator's name, in its block (slot_name.h: "teleoperators/" is not repeated).
+  SlotName NameOf(uint32_t slot) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Hashes and compares slot ids by their names, and names: a set of ids that finds an id by its
+  // name without a second copy of the names.
+  struct SlotByName {
     using is_transparent = void;
-    size_t operator()(uint32_t id) const { return (*this)(this->Name(id)); }
-    size_t operator()(absl::string_view name) const {
-      return absl::Hash<absl::string_view>()(name);
-    }
-    bool operator()(uint32_t a, uint32_t b) const { return a == b; }
-    bool operator()(uint32_t id, absl::string_view name) const { return this->Name(id) == name; }
-    bool operator()(absl::string_view name, uint32_t id) const { return this->Name(id) == name; }
-  };
-  struct SlotNames {
     const std::vector<Slot>* slots;
-    absl::string_view Name(uint32_t slot) const;  // the name in the slot's block
+    SlotName Name(uint32_t slot) const;  // the name in the slot's block
+    size_t operator()(uint32_t id) const { return absl::HashOf(Name(id)); }
+    size_t operator()(absl::string_view name) const { return absl::HashOf(SlotName::Of(name)); }
+    bool operator()(uint32_t a, uint32_t b) const { return a == b; }
+    bool operator()(uint32_t id, absl::string_view name) const {
+      return Name(id) == SlotName::Of(name);
+    }
+    bool operator()(absl::string_view name, uint32_t id) const {
+      return Name(id) == SlotName::Of(name);
+    }
   };
   // The slot of each name (a name never changes while its slot is in the set).
-  absl::flat_hash_set<uint32_t, ByName<SlotNames>, ByName<SlotNames>> slot_of_ ABSL_GUARDED_BY(mu_){
-      0, ByName<SlotNames>{{&slots_}}, ByName<SlotNames>{{&slots_}}};
+  absl::flat_hash_set<uint32_t, SlotByName, SlotByName> slot_of_ ABSL_GUARDED_BY(mu_){
+      0, SlotByName{&slots_}, SlotByName{&slots_}};
   int64_t contracts_ ABSL_GUARDED_BY(mu_) = 0;
 
   Bitmap live_ ABSL_GUARDED_BY(mu_);

@@ -23,6 +23,7 @@
 #include "matching/generator/generator.h"
 #include "matching/index/bitmap.h"
 #include "matching/index/key_table.h"
+#include "matching/index/slot_name.h"
 #include "matching/index/slot_set.h"
 #include "matching/policy.h"
 #include "matching/reference.h"
@@ -688,6 +689,33 @@ TEST(IndexKeyTableTest, InternsNamesAndTwins) {
   EXPECT_EQ(table.Intern("s:a"), 0u);
 }
 
+// A slot's name without "teleoperators/" orders, compares and hashes as the full name.
+TEST(IndexSlotNameTest, AsTheFullName) {
+  const std::vector<std::string> names = {"",
+                                          "a",
+                                          "teleoperators",
+                                          "teleoperators/",
+                                          "teleoperators/a",
+                                          "teleoperators/b",
+                                          "teleoperators0",
+                                          "teleoperatorsa/z",
+                                          "u",
+                                          "teleoperators//"};
+  for (const std::string& a : names) {
+    const SlotName x = SlotName::Of(a);
+    EXPECT_EQ(x.ToString(), a);
+    EXPECT_EQ(x.prefixed, a.rfind("teleoperators/", 0) == 0) << a;
+    for (const std::string& b : names) {
+      const SlotName y = SlotName::Of(b);
+      EXPECT_EQ(x < y, a < b) << a << " " << b;
+      EXPECT_EQ(x == y, a == b) << a << " " << b;
+      if (a == b) {
+        EXPECT_EQ(absl::HashOf(x), absl::HashOf(y));
+      }
+    }
+  }
+}
+
 // A slot keeps only what the rules read of a teleoperator's records, in its own encoding (dates
 // as day numbers, registration numbers as numbers, a contract's campaign and client by key, the
 // languages, skills and sector codes read back from where the slot is entered); the facts made
@@ -815,6 +843,37 @@ TEST(MatchingIndexRecordsTest, UnusualRecordsGiveTheReferenceAnswers) {
   ASSERT_TRUE(data.Upsert(employer).ok());
   ASSERT_TRUE(index.Upsert(employer).ok());
   compare("remade");
+
+  // Names without "teleoperators/" (the slot keeps them whole; the dataset takes none, the index
+  // does), ranked and listed among the others as their full names.
+  const TeleoperatorData plain = *data.teleoperator("teleoperators/plain");
+  for (const char* name : {"agents/zed", "zz", "teleoperators"}) {
+    TeleoperatorData other = plain;
+    other.profile.set_name(name);
+    index.PutTeleoperator(other);
+    absl::StatusOr<std::vector<std::string>> got = index.EligibleCampaigns(name, policy, today);
+    ASSERT_TRUE(got.ok()) << got.status();
+    absl::StatusOr<std::vector<std::string>> want =
+        index.EligibleCampaigns("teleoperators/plain", policy, today);
+    EXPECT_EQ(*got, *want) << name;
+  }
+  absl::StatusOr<MatchResult> got =
+      index.Match(campaign.name(), policy, today, MatchOptions{.top_k = 10, .list_eligible = true});
+  ASSERT_TRUE(got.ok()) << got.status();
+  std::vector<std::string> names;
+  for (const std::string& name : got->eligible) names.push_back(name);
+  EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
+  for (const char* name : {"agents/zed", "zz", "teleoperators", "teleoperators/plain"}) {
+    EXPECT_TRUE(std::count(names.begin(), names.end(), name) == 1) << name;
+  }
+  for (size_t i = 1; i < got->top.size(); ++i) {
+    const v1::Match& a = got->top[i - 1];
+    const v1::Match& b = got->top[i];
+    EXPECT_TRUE(a.score() > b.score() ||
+                (a.score() == b.score() && a.teleoperator() < b.teleoperator()));
+  }
+  EXPECT_TRUE(index.RemoveTeleoperator("zz"));
+  EXPECT_FALSE(index.RemoveTeleoperator("zz"));
 }
 
 // The differential test of issue 4. 20,000 teleoperators and the 300 open campaigns: the index
