@@ -69,6 +69,13 @@ void SortUnique(std::vector<T>& v) {
 // less this margin.
 constexpr int64_t kDaylightMarginMinutes = 180;
 
+// A load's minutes in SlackLoad's 32 bits: a week's minutes at most, or an int32 field of the
+// campaign (weekly_minutes_per_seat), so the clamp never bites.
+int32_t LoadMinutes(int64_t minutes) {
+  return static_cast<int32_t>(std::clamp<int64_t>(minutes, std::numeric_limits<int32_t>::min(),
+                                                  std::numeric_limits<int32_t>::max()));
+}
+
 using HourMask = std::array<uint64_t, 3>;  // hours of a week, bit h of word h / 64
 
 void SetHour(HourMask& mask, int64_t hour) {
@@ -807,18 +814,20 @@ void MatchingIndex::Compile(uint32_t id, const TeleoperatorData& data,
   if (hot_.size() <= id) hot_.resize(id + 1);
   std::vector<SlackLoad> loads;
   for (const EmploymentFacts& e : facts.employments) {
-    loads.push_back({DayNumber(e.period.first), DayNumber(e.period.last),
-                     std::max<int64_t>(0, e.nominal_week_minutes - kDaylightMarginMinutes),
-                     nullptr});
+    loads.push_back(
+        {DayNumber(e.period.first), DayNumber(e.period.last),
+         LoadMinutes(std::max<int64_t>(0, e.nominal_week_minutes - kDaylightMarginMinutes)),
+         kNoCampaign});
   }
   std::vector<int32_t> assignment_starts;
-  for (const ContractFacts& k : facts.contracts) {
+  for (size_t i = 0; i < facts.contracts.size(); ++i) {
+    const ContractFacts& k = facts.contracts[i];
     if (k.holds_time) {
       loads.push_back({DayNumber(k.period.first), DayNumber(k.period.last),
-                       k.imposed
-                           ? std::max<int64_t>(0, k.nominal_week_minutes - kDaylightMarginMinutes)
-                           : k.nominal_week_minutes,
-                       k.campaign});
+                       LoadMinutes(k.imposed ? std::max<int64_t>(0, k.nominal_week_minutes -
+                                                                        kDaylightMarginMinutes)
+                                             : k.nominal_week_minutes),
+                       head.contract_keys[i].first});
     }
     if (k.assignment && k.period.first != kFarPast) {
       assignment_starts.push_back(DayNumber(k.period.first));
@@ -1350,6 +1359,10 @@ MatchingIndex::BoundInputs MatchingIndex::MakeBoundInputs(const CampaignContext&
   in.remaining_first = DayNumber(c.remaining.first);
   in.remaining_last = DayNumber(c.remaining.last);
   in.fairness_since = DayNumber(c.as_of - policy.fairness_window_days());
+  if (const std::optional<uint32_t> key = keys_.Find(absl::StrCat("k:", c.campaign->name()));
+      key.has_value()) {
+    in.campaign_key = *key;
+  }
   in.slack_max = negative_loads_ > 0 ? kFixedPointOne
                                      : std::clamp<int64_t>(in.cap - c.week_minutes, 0, in.cap) *
                                            kFixedPointOne / in.cap;
@@ -1409,7 +1422,7 @@ int64_t MatchingIndex::BoundOf(const BoundInputs& in, const CampaignContext& c,
     if (h.has_loads) {
       for (const SlackLoad& j : LoadsOf(id)) {
         if (j.first > in.remaining_last || j.last < in.remaining_first) continue;
-        if (j.campaign != nullptr && j.campaign->name() == c.campaign->name()) continue;
+        if (j.campaign == in.campaign_key) continue;
         load += j.minutes;
       }
     }

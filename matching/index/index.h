@@ -230,6 +230,9 @@ class MatchingIndex {
     // The best slack any candidate can have: what the campaign's own minutes leave of the cap (1
     // while some load is negative), in kFixedPointOne units.
     int64_t slack_max = 0;
+    // The campaign's "k:" key (SlackLoad::campaign; kNoCampaign when no slot holds a contract on
+    // it): the loads of its own contracts do not count.
+    uint32_t campaign_key = kNoCampaign;
   };
   // How much of a slot BoundOf reads: the dense fields only (Hot: slack at BoundInputs::slack_max,
   // fairness at 1), or also its loads and assignment starts (two more blocks of memory).
@@ -329,13 +332,16 @@ class MatchingIndex {
   std::vector<Hot> hot_ ABSL_GUARDED_BY(mu_);       // by slot
   InternTable<HourMasks> hours_ ABSL_GUARDED_BY(mu_);
   // The slack bound's inputs, in days since 1970-01-01: each employment, and each contract that
-  // holds time, with the minutes it adds at least to a week's load (campaign: nullptr for an
-  // employment). In the slot's block (LoadsOf).
+  // holds time, with the minutes it adds at least to a week's load (a week's minutes or an int32
+  // field of the campaign: 32 bits hold them) and its campaign's "k:" key (kNoCampaign for an
+  // employment). In the slot's block (LoadsOf): 16 bytes, where a 64-bit count and a pointer
+  // took 24.
+  static constexpr uint32_t kNoCampaign = UINT32_MAX;
   struct SlackLoad {
     int32_t first = 0;
     int32_t last = 0;
-    int64_t minutes = 0;
-    const v1::Campaign* campaign = nullptr;
+    int32_t minutes = 0;
+    uint32_t campaign = kNoCampaign;
   };
   // What the score bound reads of a slot's block, in place (under mu_, shared or exclusive):
   // its loads; Fairness's input, the first day of each assignment contract that has one; every
