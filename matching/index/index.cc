@@ -214,6 +214,7 @@ class TopK {
 //   - the arrays the score bound reads in place, so that a pass over thousands of candidates
 //     decodes nothing: its SlackLoads, the first day of each assignment contract, its interned
 //     sector codes when Hot holds only the first ones, its skills outside Hot's 0 to 63;
+//   - the length of the varints that follow (the block's size, for BlockPool::Free);
 //   - varints (EncodeSlot): its name, its interned country, its number of contracts, its interned
 //     keys (sorted, as gaps: Uncompile reads them alone), its interned schedules (the
 //     availability's, then each employment's; 0: none), its languages when Hot cannot hold them,
@@ -267,25 +268,51 @@ struct MatchingIndex::Block {
   static const int32_t* OtherSkills(const std::byte* b) {
     return reinterpret_cast<const int32_t*>(Sectors(b) + HeaderOf(b).sectors);
   }
-  static const char* Varints(const std::byte* b) {
+  static void PutLength(std::string& out, size_t n) {
+    while (n >= 0x80) {
+      out.push_back(static_cast<char>(n | 0x80));
+      n >>= 7;
+    }
+    out.push_back(static_cast<char>(n));
+  }
+  // The varints' length (for Size), then the varints.
+  static const char* VarintsLength(const std::byte* b) {
     return reinterpret_cast<const char*>(OtherSkills(b) + HeaderOf(b).other_skills);
   }
+  static const char* Varints(const std::byte* b) {
+    const char* p = VarintsLength(b);
+    while (static_cast<uint8_t>(*p) >= 0x80) ++p;
+    return p + 1;
+  }
+  // The block's bytes, for BlockPool::Free.
+  static size_t Size(const std::byte* b) {
+    const char* p = VarintsLength(b);
+    size_t n = 0;
+    for (int shift = 0;; shift += 7) {
+      const uint8_t byte = static_cast<uint8_t>(*p++);
+      n |= size_t{byte & 0x7fu} << shift;
+      if (byte < 0x80) break;
+    }
+    return static_cast<size_t>(p - reinterpret_cast<const char*>(b)) + n;
+  }
 
-  // A block of exactly its size (new[] of bytes is aligned for any object that fits).
-  static std::unique_ptr<std::byte[]> Make(const std::vector<SlackLoad>& loads,
-                                           const std::vector<int32_t>& starts,
-                                           const std::vector<uint32_t>& sectors,
-                                           const std::vector<int32_t>& other_skills,
-                                           const std::string& varints) {
+  // A block from `pool` (aligned to 8 bytes, as the arrays need), given back with Free.
+  static std::byte* Make(BlockPool& pool, const std::vector<SlackLoad>& loads,
+                         const std::vector<int32_t>& starts, const std::vector<uint32_t>& sectors,
+                         const std::vector<int32_t>& other_skills, const std::string& varints) {
     const Header header{static_cast<uint32_t>(loads.size()), static_cast<uint32_t>(starts.size()),
                         static_cast<uint32_t>(sectors.size()),
                         static_cast<uint32_t>(other_skills.size())};
     const bool wide =
         std::max({header.loads, header.starts, header.sectors, header.other_skills}) >= kWide;
+    std::string length;
+    PutLength(length, varints.size());
     const size_t size = (wide ? kWideHeader : kNarrowHeader) + loads.size() * sizeof(SlackLoad) +
-                        (starts.size() + sectors.size() + other_skills.size()) * 4 + varints.size();
-    auto block = std::make_unique_for_overwrite<std::byte[]>(size);
-    std::byte* p = block.get();
+                        (starts.size() + sectors.size() + other_skills.size()) * 4 + length.size() +
+                        varints.size();
+    static_assert(BlockPool::kGrain % alignof(SlackLoad) == 0);
+    std::byte* block = pool.Allocate(size);
+    std::byte* p = block;
     auto put = [&p](const void* data, size_t bytes) {
       if (bytes > 0) std::memcpy(p, data, bytes);
       p += bytes;
@@ -304,6 +331,7 @@ struct MatchingIndex::Block {
     put(starts.data(), starts.size() * 4);
     put(sectors.data(), sectors.size() * 4);
     put(other_skills.data(), other_skills.size() * 4);
+    put(length.data(), length.size());
     put(varints.data(), varints.size());
     return block;
   }
@@ -803,7 +831,7 @@ void MatchingIndex::Compile(uint32_t id, const TeleoperatorData& data,
   for (const v1::Employment& e : data.employments) {
     head.schedules.push_back(e.has_schedule() ? InternSchedule(e.schedule()) : 0);
   }
-  if (const std::byte* old = slots_[id].block.get(); old != nullptr) {
+  if (const std::byte* old = slots_[id].block; old != nullptr) {
     SlotReader reader(Block::Varints(old));
     reader.ReadHead();
     reader.Keys([](uint32_t) {});
@@ -884,12 +912,15 @@ void MatchingIndex::Compile(uint32_t id, const TeleoperatorData& data,
 
   // The block, last: the old one was read above.
   EncodeSlot(head, facts, data, encode_buffer_);
-  slots_[id].block = Block::Make(loads, assignment_starts, sectors, other_skills, encode_buffer_);
+  std::byte* old = slots_[id].block;
+  slots_[id].block =
+      Block::Make(blocks_, loads, assignment_starts, sectors, other_skills, encode_buffer_);
+  if (old != nullptr) blocks_.Free(old, Block::Size(old));
   contracts_ += static_cast<int64_t>(data.contracts.size());
 }
 
 void MatchingIndex::Uncompile(uint32_t id, bool recompiling) {
-  const std::byte* block = slots_[id].block.get();
+  const std::byte* block = slots_[id].block;
   const Hot& hot = hot_[id];
   live_.Clear(id);
   SlotReader reader(Block::Varints(block));
@@ -952,7 +983,7 @@ void MatchingIndex::RecompileDependents(const std::vector<std::string>& keys) {
 void MatchingIndex::Recompile(uint32_t id, const TeleoperatorData& data,
                               const TeleoperatorFacts& facts) {
   std::vector<uint32_t> kept;  // ascending, as the block holds them
-  SlotReader reader(Block::Varints(slots_[id].block.get()));
+  SlotReader reader(Block::Varints(slots_[id].block));
   reader.ReadHead();
   reader.Keys([&kept](uint32_t key) { kept.push_back(key); });
   Uncompile(id, /*recompiling=*/true);
@@ -990,30 +1021,30 @@ const SlotSet* MatchingIndex::KeySlots(const std::string& key) const {
 }
 
 SlotName MatchingIndex::SlotByName::Name(uint32_t slot) const {
-  return VarintReader(Block::Varints((*slots)[slot].block.get())).Name();
+  return VarintReader(Block::Varints((*slots)[slot].block)).Name();
 }
 
 SlotName MatchingIndex::NameOf(uint32_t slot) const {
-  return VarintReader(Block::Varints(slots_[slot].block.get())).Name();
+  return VarintReader(Block::Varints(slots_[slot].block)).Name();
 }
 
 absl::Span<const MatchingIndex::SlackLoad> MatchingIndex::LoadsOf(uint32_t slot) const {
-  const std::byte* block = slots_[slot].block.get();
+  const std::byte* block = slots_[slot].block;
   return absl::MakeConstSpan(Block::Loads(block), Block::HeaderOf(block).loads);
 }
 
 absl::Span<const int32_t> MatchingIndex::AssignmentStartsOf(uint32_t slot) const {
-  const std::byte* block = slots_[slot].block.get();
+  const std::byte* block = slots_[slot].block;
   return absl::MakeConstSpan(Block::Starts(block), Block::HeaderOf(block).starts);
 }
 
 absl::Span<const uint32_t> MatchingIndex::RareSectorsOf(uint32_t slot) const {
-  const std::byte* block = slots_[slot].block.get();
+  const std::byte* block = slots_[slot].block;
   return absl::MakeConstSpan(Block::Sectors(block), Block::HeaderOf(block).sectors);
 }
 
 std::vector<std::pair<std::string, int>> MatchingIndex::UnusualLanguagesOf(uint32_t slot) const {
-  SlotReader reader(Block::Varints(slots_[slot].block.get()));
+  SlotReader reader(Block::Varints(slots_[slot].block));
   reader.ReadHead();
   reader.Keys([](uint32_t) {});
   reader.Schedules([](uint32_t) {});
@@ -1026,7 +1057,7 @@ size_t MatchingIndex::LargeSetAbove() const {
 }
 
 TeleoperatorFacts MatchingIndex::SlotFacts(uint32_t id, TeleoperatorData& data) const {
-  const std::byte* block = slots_[id].block.get();
+  const std::byte* block = slots_[id].block;
   const Hot& hot = hot_[id];
   SlotReader reader(Block::Varints(block));
   const SlotReader::Head head = reader.ReadHead();
@@ -1126,6 +1157,7 @@ void MatchingIndex::Load(const Dataset& dataset) {
   catalog_ = Dataset();
   slot_of_.clear();  // before the slots its hash reads
   slots_.clear();
+  blocks_.Clear();
   free_slots_.clear();
   contracts_ = 0;
   live_.ClearAll();
@@ -1217,7 +1249,8 @@ bool MatchingIndex::RemoveTeleoperator(absl::string_view name) {
   in_order_.Clear(id);
   NoteChange(std::string(name));
   slot_of_.erase(it);  // before the slot its hash reads
-  slots_[id].block.reset();
+  blocks_.Free(slots_[id].block, Block::Size(slots_[id].block));
+  slots_[id].block = nullptr;
   free_slots_.push_back(id);
   return true;
 }

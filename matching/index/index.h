@@ -59,6 +59,7 @@
 #include "matching/context.h"
 #include "matching/dataset.h"
 #include "matching/index/bitmap.h"
+#include "matching/index/block_pool.h"
 #include "matching/index/intern_table.h"
 #include "matching/index/key_table.h"
 #include "matching/index/slot_name.h"
@@ -154,11 +155,11 @@ class MatchingIndex {
   IndexStats Stats() const;
 
  private:
-  // A teleoperator: one heap block holding all the index keeps of it but its Hot and its bits
-  // (its layout: "A slot's block" in index.cc); null for a free slot. Held by value: no second
-  // allocation, no pointer to follow.
+  // A teleoperator: one block (from blocks_, block_pool.h) holding all the index keeps of it but
+  // its Hot and its bits (its layout: "A slot's block" in index.cc); null for a free slot. Held
+  // by value: no second allocation, no pointer to follow.
   struct Slot {
-    std::unique_ptr<std::byte[]> block;
+    std::byte* block = nullptr;  // in blocks_
   };
   struct Block;  // the block's layout and its readers (index.cc)
   // Rule 7's filter: the hours of an availability's nominal week (bit h of word h / 64, Monday
@@ -325,6 +326,7 @@ class MatchingIndex {
   mutable absl::Mutex mu_;
   // Companies and campaigns only.
   Dataset catalog_ ABSL_GUARDED_BY(mu_);
+  BlockPool blocks_ ABSL_GUARDED_BY(mu_);         // the slots' blocks
   std::vector<Slot> slots_ ABSL_GUARDED_BY(mu_);  // a null block: free
   std::vector<uint32_t> free_slots_ ABSL_GUARDED_BY(mu_);
   std::string encode_buffer_ ABSL_GUARDED_BY(mu_);  // Compile's, reused

@@ -22,6 +22,7 @@
 #include "matching/explain.h"
 #include "matching/generator/generator.h"
 #include "matching/index/bitmap.h"
+#include "matching/index/block_pool.h"
 #include "matching/index/key_table.h"
 #include "matching/index/slot_name.h"
 #include "matching/index/slot_set.h"
@@ -714,6 +715,48 @@ TEST(IndexSlotNameTest, AsTheFullName) {
       }
     }
   }
+}
+
+// Blocks from the pool do not overlap, keep their bytes, and a freed block is taken again by the
+// next block of its size; large blocks and Clear too.
+TEST(IndexBlockPoolTest, BlocksKeepTheirBytes) {
+  BlockPool pool;
+  std::mt19937 rng(3);
+  std::vector<std::pair<std::byte*, size_t>> live;
+  auto fill = [](std::byte* b, size_t n) {
+    for (size_t i = 0; i < n; ++i)
+      b[i] = static_cast<std::byte>((reinterpret_cast<uintptr_t>(b) + i) * 31);
+  };
+  auto intact = [](const std::byte* b, size_t n) {
+    for (size_t i = 0; i < n; ++i) {
+      if (b[i] != static_cast<std::byte>((reinterpret_cast<uintptr_t>(b) + i) * 31)) return false;
+    }
+    return true;
+  };
+  for (int i = 0; i < 20'000; ++i) {
+    if (!live.empty() && rng() % 3 == 0) {
+      const size_t k = rng() % live.size();
+      ASSERT_TRUE(intact(live[k].first, live[k].second));
+      pool.Free(live[k].first, live[k].second);
+      live[k] = live.back();
+      live.pop_back();
+      continue;
+    }
+    const size_t n = rng() % 10 == 0 ? 1 + rng() % 5'000 : 1 + rng() % 300;
+    std::byte* b = pool.Allocate(n);
+    ASSERT_EQ(reinterpret_cast<uintptr_t>(b) % BlockPool::kGrain, 0u);
+    fill(b, n);
+    live.emplace_back(b, n);
+  }
+  for (const auto& [b, n] : live) ASSERT_TRUE(intact(b, n));
+  std::byte* freed = pool.Allocate(100);
+  pool.Free(freed, 100);
+  EXPECT_EQ(pool.Allocate(97), freed);  // the same size once rounded
+  pool.Clear();
+  EXPECT_EQ(pool.MemoryBytes(), 0u);
+  std::byte* b = pool.Allocate(16);
+  fill(b, 16);
+  EXPECT_TRUE(intact(b, 16));
 }
 
 // A slot keeps only what the rules read of a teleoperator's records, in its own encoding (dates
