@@ -794,10 +794,8 @@ void MatchingIndex::Compile(uint32_t id, const TeleoperatorData& data,
     return keys.back();
   };
   for (const EmploymentFacts& e : facts.employments) {
-    for (const std::string& key : e.employer.group_keys) {
-      add_key("g:", key);
-      add_key("n:", key);
-    }
+    // Also the employer's dependency keys: Upsert(Company) reads "g:" as "n:".
+    for (const std::string& key : e.employer.group_keys) add_key("g:", key);
     for (const std::string& segment : e.employer.segments) AddSegmentKeyIds(segment, keys);
     if (e.employment->has_non_compete()) {
       for (const std::string& segment : e.employment->non_compete().segments()) {
@@ -1206,6 +1204,8 @@ absl::Status MatchingIndex::Upsert(const v1::Company& company) {
   if (absl::Status s = catalog_.Upsert(company); !s.ok()) return s;
   keys.push_back(absl::StrCat(
       "n:", CompanyNumber(company.location().country_code(), company.registration().number())));
+  // An employer's dependency on a number is its "g:" key (Compile).
+  for (size_t i = 1, n = keys.size(); i < n; ++i) keys.push_back("g:" + keys[i].substr(2));
   RecompileDependents(keys);
   ForgetAnswers();  // a company change can move any campaign's answer
   return absl::OkStatus();

@@ -231,9 +231,10 @@ class MatchingIndex {
     // The best slack any candidate can have: what the campaign's own minutes leave of the cap (1
     // while some load is negative), in kFixedPointOne units.
     int64_t slack_max = 0;
-    // The campaign's "k:" key (SlackLoad::campaign; kNoCampaign when no slot holds a contract on
-    // it): the loads of its own contracts do not count.
-    uint32_t campaign_key = kNoCampaign;
+    // The campaign's "k:" key (SlackLoad::campaign; kNoKey, which no load holds, when no slot
+    // ever held a contract on it): the loads of its own contracts do not count.
+    static constexpr uint32_t kNoKey = UINT32_MAX - 1;
+    uint32_t campaign_key = kNoKey;
   };
   // How much of a slot BoundOf reads: the dense fields only (Hot: slack at BoundInputs::slack_max,
   // fairness at 1), or also its loads and assignment starts (two more blocks of memory).
@@ -418,13 +419,16 @@ class MatchingIndex {
   // A held segment's exclusion-set keys by its code as written (AddSegmentKeyIds; never removed,
   // as keys are not: codes are a small vocabulary).
   absl::flat_hash_map<std::string, std::vector<uint32_t>> segment_keys_ ABSL_GUARDED_BY(mu_);
-  // The exclusion sets and the dependencies, by interned key (key_id_; a slot lists its keys by
-  // number): key -> slots. Exclusion keys: "g:<group key>" (an employment's employer or a held
-  // contract's client has it), "s:<node>" (a segment whose path holds that node), "l:<node>" (a
-  // segment whose path ends at that node), "r:<code>" (a segment that does not parse,
-  // normalized). Dependency keys: "n:<registration number>", "c:<company name>", "k:<campaign
-  // name>": the slots whose facts read that company or campaign. The prefixes keep them apart.
-  KeyTable keys_ ABSL_GUARDED_BY(mu_){'g', 'n'};         // "g:" and "n:" are twins (key_table.h)
+  // The exclusion sets and the dependencies, by interned key (keys_, key_table.h; a slot lists
+  // its keys by number): key -> slots. Exclusion keys: "g:<group key>" (an employment's employer
+  // has it), "s:<node>" (a segment whose path holds that node), "l:<node>" (a segment whose path
+  // ends at that node), "r:<code>" (a segment that does not parse, normalized). Dependency keys:
+  // "n:<registration number>" (a held contract's client group has it), "c:<company name>",
+  // "k:<campaign name>": the slots whose facts read that company or campaign. An employer's group
+  // keys are under "g:" only: their "n:" would hold the same slots (600,000 keys at 1M, 13 bytes
+  // each), so a company change recompiles the slots under both (Upsert). The prefixes keep the
+  // kinds apart.
+  KeyTable keys_ ABSL_GUARDED_BY(mu_);
   std::vector<SlotSet> key_slots_ ABSL_GUARDED_BY(mu_);  // by key id
   // Weekly schedules (availabilities, employments' hours), serialized and interned:
   // teleoperators share them. A slot's bytes name them by their table id plus one; 0 stands for

@@ -3,12 +3,6 @@
 // bytes, no std::string of 32 bytes and a heap block each), the prefix a byte, and a hash set of
 // ids that hashes and compares through the arena (no second copy of the names).
 //
-// Two prefixes can be twins (the index's "g:" and "n:": an employer's group key is both an
-// exclusion key and a dependency key, nearly always of the same slots): interning either
-// interns both, ids `id` (the first's) and `id + 1`, one body for the two and one entry in the
-// hash set. That halves the set's and the arena's share of those keys at the cost of an
-// unused twin for a key interned alone (a contract's client group: a few hundred).
-//
 // Keys are never removed (but by Clear). Not thread-safe for writes; const methods may run
 // concurrently.
 #ifndef CALLMATCH_MATCHING_INDEX_KEY_TABLE_H_
@@ -28,34 +22,29 @@ namespace callmatch::matching {
 
 class KeyTable {
  public:
-  // `first` and `second`: the twin prefixes.
-  KeyTable(char first, char second) : first_(first), second_(second) {}
+  KeyTable() = default;
   KeyTable(const KeyTable&) = delete;
   KeyTable& operator=(const KeyTable&) = delete;
 
-  // The id of `name` ("<p>:<body>"), interned (with its twin) when new.
+  // The id of `name` ("<p>:<body>"), interned when new.
   uint32_t Intern(absl::string_view name) {
     const Probe probe = ProbeOf(name);
-    if (auto it = ids_.find(probe); it != ids_.end()) return *it + Offset(name[0]);
+    if (auto it = ids_.find(probe); it != ids_.end()) return *it;
     const uint32_t id = static_cast<uint32_t>(body_.size());
     const uint32_t offset = static_cast<uint32_t>(arena_.size());
     PutLength(probe.body.size());
     arena_.append(probe.body.data(), probe.body.size());
     body_.push_back(offset);
     prefix_.push_back(probe.prefix);
-    if (probe.prefix == first_) {
-      body_.push_back(offset);
-      prefix_.push_back(second_);
-    }
     ids_.insert(id);
-    return id + Offset(name[0]);
+    return id;
   }
   // The id of `name`, if interned.
   std::optional<uint32_t> Find(absl::string_view name) const {
     if (name.size() < 2) return std::nullopt;
     auto it = ids_.find(ProbeOf(name));
     if (it == ids_.end()) return std::nullopt;
-    return *it + Offset(name[0]);
+    return *it;
   }
   // The name of `id` less its "<p>:"; valid until the next Intern.
   absl::string_view Body(uint32_t id) const {
@@ -69,7 +58,7 @@ class KeyTable {
     return absl::string_view(p, n);
   }
   char Prefix(uint32_t id) const { return prefix_[id]; }
-  // Ids are 0 to size() - 1 (twins both counted).
+  // Ids are 0 to size() - 1.
   size_t size() const { return body_.size(); }
   void Clear() {
     ids_.clear();  // before the names its hash reads
@@ -83,15 +72,12 @@ class KeyTable {
   }
 
  private:
-  // A name as the hash set sees it: the second twin's prefix as the first's.
+  // A name as the hash set sees it.
   struct Probe {
     char prefix;
     absl::string_view body;
   };
-  Probe ProbeOf(absl::string_view name) const {
-    return {name[0] == second_ ? first_ : name[0], name.substr(2)};
-  }
-  uint32_t Offset(char prefix) const { return prefix == second_ ? 1 : 0; }
+  static Probe ProbeOf(absl::string_view name) { return {name[0], name.substr(2)}; }
   void PutLength(size_t n) {
     while (n >= 0x80) {
       arena_.push_back(static_cast<char>(n | 0x80));
@@ -114,12 +100,10 @@ class KeyTable {
     }
   };
 
-  char first_;
-  char second_;
   std::string arena_;           // per name: its body's length (a varint), its bytes
   std::vector<uint32_t> body_;  // by id: where its body starts in arena_
   std::vector<char> prefix_;    // by id
-  // The ids of the names, a twin pair by its first id.
+  // The ids of the names.
   absl::flat_hash_set<uint32_t, ByName, ByName> ids_{0, ByName{this}, ByName{this}};
 };
 
