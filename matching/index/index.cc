@@ -1,8 +1,10 @@
 #include "matching/index/index.h"
 
+#include <malloc.h>
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cstdio>
 #include <cstring>
 #include <functional>
 #include <limits>
@@ -66,6 +68,13 @@ void SortUnique(std::vector<T>& v) {
 // by more than this within one week, so a job's week minutes are at least its nominal minutes
 // less this margin.
 constexpr int64_t kDaylightMarginMinutes = 180;
+
+// A load's minutes in SlackLoad's 32 bits: a week's minutes at most, or an int32 field of the
+// campaign (weekly_minutes_per_seat), so the clamp never bites.
+int32_t LoadMinutes(int64_t minutes) {
+  return static_cast<int32_t>(std::clamp<int64_t>(minutes, std::numeric_limits<int32_t>::min(),
+                                                  std::numeric_limits<int32_t>::max()));
+}
 
 using HourMask = std::array<uint64_t, 3>;  // hours of a week, bit h of word h / 64
 
@@ -140,7 +149,7 @@ void LocalHours(const Intervals& needed, const absl::TimeZone& zone, absl::Civil
 // A ranked teleoperator in the bounded heap.
 struct Ranked {
   int64_t score = 0;
-  absl::string_view name;  // in the slot's block
+  SlotName name;  // in the slot's block
   std::vector<v1::ScoreComponent> components;
 };
 // a ranks before b: higher score, then lower name (RanksBefore). As the heap's "less", the
@@ -159,7 +168,7 @@ class TopK {
   bool full() const { return heap_.size() >= k_; }
   int64_t worst_score() const { return heap_.front().score; }
   // Whether (score, name) would enter now.
-  bool Enters(int64_t score, absl::string_view name) const {
+  bool Enters(int64_t score, const SlotName& name) const {
     if (k_ == 0) return false;
     if (heap_.size() < k_) return true;
     const Ranked& worst = heap_.front();
@@ -180,7 +189,7 @@ class TopK {
     std::vector<v1::Match> out;
     for (size_t i = 0; i < heap_.size(); ++i) {
       v1::Match m;
-      m.set_teleoperator(std::string(heap_[i].name));
+      m.set_teleoperator(heap_[i].name.ToString());
       m.set_score(heap_[i].score);
       m.set_rank(static_cast<int32_t>(i + 1));
       for (v1::ScoreComponent& c : heap_[i].components) *m.add_components() = std::move(c);
@@ -201,10 +210,11 @@ class TopK {
 // Everything the index keeps of one teleoperator but its Hot and its bits, in one heap block (no
 // protobuf objects, no TeleoperatorFacts; the facts are made again, SlotFacts, for the few
 // candidates the time rules run on):
-//   - a header: the counts of the four arrays that follow;
+//   - a header: the counts of the four arrays that follow (16 bits each, but past 0xfffe);
 //   - the arrays the score bound reads in place, so that a pass over thousands of candidates
 //     decodes nothing: its SlackLoads, the first day of each assignment contract, its interned
 //     sector codes when Hot holds only the first ones, its skills outside Hot's 0 to 63;
+//   - the length of the varints that follow (the block's size, for BlockPool::Free);
 //   - varints (EncodeSlot): its name, its interned country, its number of contracts, its interned
 //     keys (sorted, as gaps: Uncompile reads them alone), its interned schedules (the
 //     availability's, then each employment's; 0: none), its languages when Hot cannot hold them,
@@ -217,18 +227,37 @@ class TopK {
 // to 32 bytes and a heap block of its own; protobuf messages serialized cost 2 bytes a field and 9
 // a date, and a campaign's name tens of bytes where its key's index takes one.
 struct MatchingIndex::Block {
+  // The four counts, 16 bits each (8 bytes, not 16: the counts of nearly every teleoperator fit
+  // in a byte); past 0xfffe, kWide in the first and the four as 32 bits after it.
   struct Header {
     uint32_t loads = 0;
     uint32_t starts = 0;
     uint32_t sectors = 0;
     uint32_t other_skills = 0;
   };
-  static_assert(sizeof(Header) % alignof(SlackLoad) == 0);
+  static constexpr uint16_t kWide = 0xffff;
+  static constexpr size_t kNarrowHeader = 4 * sizeof(uint16_t);
+  static constexpr size_t kWideHeader = kNarrowHeader + sizeof(Header);
+  static_assert(kNarrowHeader % alignof(SlackLoad) == 0 && kWideHeader % alignof(SlackLoad) == 0);
   static_assert(sizeof(SlackLoad) % alignof(int32_t) == 0);
 
-  static const Header& HeaderOf(const std::byte* b) { return *reinterpret_cast<const Header*>(b); }
+  static bool Wide(const std::byte* b) {
+    uint16_t first;
+    std::memcpy(&first, b, sizeof(first));
+    return first == kWide;
+  }
+  static Header HeaderOf(const std::byte* b) {
+    Header h;
+    if (Wide(b)) {
+      std::memcpy(&h, b + kNarrowHeader, sizeof(h));
+      return h;
+    }
+    uint16_t counts[4];
+    std::memcpy(counts, b, sizeof(counts));
+    return {counts[0], counts[1], counts[2], counts[3]};
+  }
   static const SlackLoad* Loads(const std::byte* b) {
-    return reinterpret_cast<const SlackLoad*>(b + sizeof(Header));
+    return reinterpret_cast<const SlackLoad*>(b + (Wide(b) ? kWideHeader : kNarrowHeader));
   }
   static const int32_t* Starts(const std::byte* b) {
     return reinterpret_cast<const int32_t*>(Loads(b) + HeaderOf(b).loads);
@@ -239,32 +268,70 @@ struct MatchingIndex::Block {
   static const int32_t* OtherSkills(const std::byte* b) {
     return reinterpret_cast<const int32_t*>(Sectors(b) + HeaderOf(b).sectors);
   }
-  static const char* Varints(const std::byte* b) {
+  static void PutLength(std::string& out, size_t n) {
+    while (n >= 0x80) {
+      out.push_back(static_cast<char>(n | 0x80));
+      n >>= 7;
+    }
+    out.push_back(static_cast<char>(n));
+  }
+  // The varints' length (for Size), then the varints.
+  static const char* VarintsLength(const std::byte* b) {
     return reinterpret_cast<const char*>(OtherSkills(b) + HeaderOf(b).other_skills);
   }
+  static const char* Varints(const std::byte* b) {
+    const char* p = VarintsLength(b);
+    while (static_cast<uint8_t>(*p) >= 0x80) ++p;
+    return p + 1;
+  }
+  // The block's bytes, for BlockPool::Free.
+  static size_t Size(const std::byte* b) {
+    const char* p = VarintsLength(b);
+    size_t n = 0;
+    for (int shift = 0;; shift += 7) {
+      const uint8_t byte = static_cast<uint8_t>(*p++);
+      n |= size_t{byte & 0x7fu} << shift;
+      if (byte < 0x80) break;
+    }
+    return static_cast<size_t>(p - reinterpret_cast<const char*>(b)) + n;
+  }
 
-  // A block of exactly its size (new[] of bytes is aligned for any object that fits).
-  static std::unique_ptr<std::byte[]> Make(const std::vector<SlackLoad>& loads,
-                                           const std::vector<int32_t>& starts,
-                                           const std::vector<uint32_t>& sectors,
-                                           const std::vector<int32_t>& other_skills,
-                                           const std::string& varints) {
+  // A block from `pool` (aligned to 8 bytes, as the arrays need), given back with Free.
+  static std::byte* Make(BlockPool& pool, const std::vector<SlackLoad>& loads,
+                         const std::vector<int32_t>& starts, const std::vector<uint32_t>& sectors,
+                         const std::vector<int32_t>& other_skills, const std::string& varints) {
     const Header header{static_cast<uint32_t>(loads.size()), static_cast<uint32_t>(starts.size()),
                         static_cast<uint32_t>(sectors.size()),
                         static_cast<uint32_t>(other_skills.size())};
-    const size_t size = sizeof(Header) + loads.size() * sizeof(SlackLoad) +
-                        (starts.size() + sectors.size() + other_skills.size()) * 4 + varints.size();
-    auto block = std::make_unique_for_overwrite<std::byte[]>(size);
-    std::byte* p = block.get();
+    const bool wide =
+        std::max({header.loads, header.starts, header.sectors, header.other_skills}) >= kWide;
+    std::string length;
+    PutLength(length, varints.size());
+    const size_t size = (wide ? kWideHeader : kNarrowHeader) + loads.size() * sizeof(SlackLoad) +
+                        (starts.size() + sectors.size() + other_skills.size()) * 4 + length.size() +
+                        varints.size();
+    static_assert(BlockPool::kGrain % alignof(SlackLoad) == 0);
+    std::byte* block = pool.Allocate(size);
+    std::byte* p = block;
     auto put = [&p](const void* data, size_t bytes) {
       if (bytes > 0) std::memcpy(p, data, bytes);
       p += bytes;
     };
-    put(&header, sizeof(header));
+    if (wide) {
+      const uint16_t marks[4] = {kWide, 0, 0, 0};
+      put(marks, sizeof(marks));
+      put(&header, sizeof(header));
+    } else {
+      const uint16_t counts[4] = {
+          static_cast<uint16_t>(header.loads), static_cast<uint16_t>(header.starts),
+          static_cast<uint16_t>(header.sectors), static_cast<uint16_t>(header.other_skills)};
+      put(counts, sizeof(counts));
+    }
     put(loads.data(), loads.size() * sizeof(SlackLoad));
     put(starts.data(), starts.size() * 4);
     put(sectors.data(), sectors.size() * 4);
     put(other_skills.data(), other_skills.size() * 4);
+    put(length.data(), length.size());
     put(varints.data(), varints.size());
     return block;
   }
@@ -335,6 +402,13 @@ class VarintReader {
     }
   }
   uint32_t Varint32() { return static_cast<uint32_t>(Varint()); }
+  // A slot's name (EncodeSlot).
+  SlotName Name() {
+    const uint64_t tag = Varint();
+    const absl::string_view rest(p_, tag / 2);
+    p_ += tag / 2;
+    return {tag % 2 == 1, rest};
+  }
   int64_t Signed() { return UnZigZag(Varint()); }
   const char* position() const { return p_; }
   absl::string_view String() {
@@ -415,6 +489,7 @@ struct SlotHead {
   // contracts and logs are not read); else both encoded.
   std::optional<absl::string_view> kept_logs;
   std::optional<absl::string_view> kept_records;
+  Vocabulary* codes = nullptr;  // the records' country and segment codes
 };
 
 // The logs' aggregates of a slot's varints (EncodeSlot); days as the gap from the entry before
@@ -446,7 +521,10 @@ void PutLogs(const TeleoperatorFacts& facts, std::string& out) {
 void EncodeSlot(const SlotHead& head, const TeleoperatorFacts& facts, const TeleoperatorData& t,
                 std::string& out) {
   out.clear();
-  PutString(out, t.profile.name());
+  // The name: its length, whether it had "teleoperators/" (then left out), the rest.
+  const SlotName name = SlotName::Of(t.profile.name());
+  PutVarint(out, name.rest.size() * 2 + (name.prefixed ? 1 : 0));
+  out.append(name.rest.data(), name.rest.size());
   PutVarint(out, head.country);
   PutVarint(out, t.contracts.size());
   PutVarint(out, head.keys.size());
@@ -474,7 +552,8 @@ void EncodeSlot(const SlotHead& head, const TeleoperatorFacts& facts, const Tele
   // The records, only what the rules read: not the names (the slot's, the keys'), display
   // names, times, versions, contract terms but imposed_schedule; the schedules are interned.
   const v1::Teleoperator& profile = t.profile;
-  PutString(out, profile.establishment().country_code());
+  // Country and segment codes by their id in the vocabulary.
+  PutVarint(out, head.codes->Intern(profile.establishment().country_code()));
   PutNumber(out, profile.registration().number());
   PutSigned(out, profile.registration().status());
   PutDate(out, profile.registration().has_verify_date(), profile.registration().verify_date());
@@ -482,9 +561,9 @@ void EncodeSlot(const SlotHead& head, const TeleoperatorFacts& facts, const Tele
     out.append(head.kept_records->data(), head.kept_records->size());
     return;
   }
-  auto put_segments = [&out](const google::protobuf::RepeatedPtrField<std::string>& segments) {
+  auto put_segments = [&](const google::protobuf::RepeatedPtrField<std::string>& segments) {
     PutVarint(out, segments.size());
-    for (const std::string& segment : segments) PutString(out, segment);
+    for (const std::string& segment : segments) PutVarint(out, head.codes->Intern(segment));
   };
   PutVarint(out, t.employments.size());
   for (const v1::Employment& e : t.employments) {
@@ -492,7 +571,7 @@ void EncodeSlot(const SlotHead& head, const TeleoperatorFacts& facts, const Tele
                        (e.employer_authorisation() ? 4 : 0) | (e.has_non_compete() ? 8 : 0));
     if (e.has_employer()) {
       PutNumber(out, e.employer().registration_number());
-      PutString(out, e.employer().country_code());
+      PutVarint(out, head.codes->Intern(e.employer().country_code()));
       PutNumber(out, e.employer().group_id());
       put_segments(e.employer().segments());
     }
@@ -531,13 +610,13 @@ class SlotReader : public VarintReader {
  public:
   explicit SlotReader(const char* varints) : VarintReader(varints) {}
   struct Head {
-    absl::string_view name;
+    SlotName name;
     uint32_t country = 0;
     uint32_t contracts = 0;
   };
   Head ReadHead() {
     Head head;
-    head.name = String();
+    head.name = Name();
     head.country = Varint32();
     head.contracts = Varint32();
     return head;
@@ -584,9 +663,10 @@ class SlotReader : public VarintReader {
   }
   // The records (no languages, skills, sector codes or schedules: the caller puts them back),
   // into `t`, with `keys` the slot's keys and `key_name` the name a key holds; after Logs.
+  // `codes`: the vocabulary of country and segment codes.
   template <typename KeyName>
   void Records(uint32_t contracts, const std::vector<uint32_t>& keys, KeyName&& key_name,
-               TeleoperatorData& t);
+               const Vocabulary& codes, TeleoperatorData& t);
 
   // What a put that says what changed keeps (MatchingIndex::RecompileKept), as bytes: past the
   // parts before them (after Schedules), the logs' aggregates, and the employments and contracts
@@ -613,7 +693,7 @@ class SlotReader : public VarintReader {
       Varint();
     }
     kept.logs = absl::string_view(from, p_ - from);
-    SkipString();  // Records: the profile's fields
+    Varint();  // Records: the profile's fields (the country by its code's id)
     SkipNumber();
     Varint();
     SkipDate();
@@ -622,7 +702,7 @@ class SlotReader : public VarintReader {
       const uint64_t flags = Varint();
       if (flags & 1) {
         SkipNumber();
-        SkipString();
+        Varint();  // the country, by its code's id
         SkipNumber();
         SkipSegments();
       }
@@ -648,19 +728,20 @@ class SlotReader : public VarintReader {
   }
 
  private:
-  void Segments(google::protobuf::RepeatedPtrField<std::string>* segments) {
-    for (uint32_t n = Varint32(); n > 0; --n) segments->Add(std::string(String()));
+  void Segments(const Vocabulary& codes,
+                google::protobuf::RepeatedPtrField<std::string>* segments) {
+    for (uint32_t n = Varint32(); n > 0; --n) segments->Add(std::string(codes[Varint32()]));
   }
-  void SkipSegments() {
-    for (uint32_t n = Varint32(); n > 0; --n) SkipString();
+  void SkipSegments() {  // codes by their id
+    for (uint32_t n = Varint32(); n > 0; --n) Varint();
   }
 };
 
 template <typename KeyName>
 void SlotReader::Records(uint32_t contracts, const std::vector<uint32_t>& keys, KeyName&& key_name,
-                         TeleoperatorData& t) {
+                         const Vocabulary& codes, TeleoperatorData& t) {
   v1::Teleoperator& profile = t.profile;
-  profile.mutable_establishment()->set_country_code(std::string(String()));
+  profile.mutable_establishment()->set_country_code(codes[Varint32()]);
   profile.mutable_registration()->set_number(Number());
   profile.mutable_registration()->set_status(static_cast<v1::RegistrationStatus>(Signed()));
   if (std::optional<v1::Date> d = Date())
@@ -671,9 +752,9 @@ void SlotReader::Records(uint32_t contracts, const std::vector<uint32_t>& keys, 
     if (flags & 1) {
       v1::Employer& employer = *e.mutable_employer();
       employer.set_registration_number(Number());
-      employer.set_country_code(std::string(String()));
+      employer.set_country_code(codes[Varint32()]);
       employer.set_group_id(Number());
-      Segments(employer.mutable_segments());
+      Segments(codes, employer.mutable_segments());
     }
     e.set_exclusivity_clause((flags & 2) != 0);
     e.set_employer_authorisation((flags & 4) != 0);
@@ -681,7 +762,7 @@ void SlotReader::Records(uint32_t contracts, const std::vector<uint32_t>& keys, 
     if (std::optional<v1::Date> d = Date()) *e.mutable_end_date() = *d;
     if (flags & 8) {
       v1::NonCompeteClause& clause = *e.mutable_non_compete();
-      Segments(clause.mutable_segments());
+      Segments(codes, clause.mutable_segments());
       if (std::optional<v1::Date> d = Date()) *clause.mutable_end_date() = *d;
     }
   }
@@ -796,6 +877,7 @@ void MatchingIndex::Compile(uint32_t id, const TeleoperatorData& data,
     if (skill < 0 || skill >= 64) other_skills.push_back(skill);
   }
   SlotHead head;
+  head.codes = &record_codes_;
   // Rule 10.
   {
     auto [it, inserted] = country_id_.try_emplace(
@@ -823,10 +905,8 @@ void MatchingIndex::Compile(uint32_t id, const TeleoperatorData& data,
     return keys.back();
   };
   for (const EmploymentFacts& e : facts.employments) {
-    for (const std::string& key : e.employer.group_keys) {
-      add_key("g:", key);
-      add_key("n:", key);
-    }
+    // Also the employer's dependency keys: Upsert(Company) reads "g:" as "n:".
+    for (const std::string& key : e.employer.group_keys) add_key("g:", key);
     for (const std::string& segment : e.employer.segments) AddSegmentKeyIds(segment, keys);
     if (e.employment->has_non_compete()) {
       for (const std::string& segment : e.employment->non_compete().segments()) {
@@ -853,11 +933,11 @@ void MatchingIndex::Compile(uint32_t id, const TeleoperatorData& data,
   SortUnique(keys);
   for (uint32_t key : keys) {
     if (!std::binary_search(kept_keys.begin(), kept_keys.end(), key)) {
-      keys_[key].slots.Insert(id, LargeSetAbove());
+      key_slots_[key].Insert(id, LargeSetAbove());
     }
   }
   for (uint32_t key : kept_keys) {
-    if (!std::binary_search(keys.begin(), keys.end(), key)) keys_[key].slots.Erase(id);
+    if (!std::binary_search(keys.begin(), keys.end(), key)) key_slots_[key].Erase(id);
   }
   // The schedules, interned; then the ones the slot held before (a Recompile's) are released:
   // an unchanged schedule stays interned.
@@ -870,7 +950,7 @@ void MatchingIndex::Compile(uint32_t id, const TeleoperatorData& data,
       head.schedules.push_back(e.has_schedule() ? InternSchedule(e.schedule()) : 0);
     }
   }
-  if (const std::byte* old = slots_[id].block.get(); old != nullptr) {
+  if (const std::byte* old = slots_[id].block; old != nullptr) {
     SlotReader reader(Block::Varints(old));
     reader.ReadHead();
     reader.Keys([](uint32_t) {});
@@ -885,18 +965,20 @@ void MatchingIndex::Compile(uint32_t id, const TeleoperatorData& data,
   if (hot_.size() <= id) hot_.resize(id + 1);
   std::vector<SlackLoad> loads;
   for (const EmploymentFacts& e : facts.employments) {
-    loads.push_back({DayNumber(e.period.first), DayNumber(e.period.last),
-                     std::max<int64_t>(0, e.nominal_week_minutes - kDaylightMarginMinutes),
-                     nullptr});
+    loads.push_back(
+        {DayNumber(e.period.first), DayNumber(e.period.last),
+         LoadMinutes(std::max<int64_t>(0, e.nominal_week_minutes - kDaylightMarginMinutes)),
+         kNoCampaign});
   }
   std::vector<int32_t> assignment_starts;
-  for (const ContractFacts& k : facts.contracts) {
+  for (size_t i = 0; i < facts.contracts.size(); ++i) {
+    const ContractFacts& k = facts.contracts[i];
     if (k.holds_time) {
       loads.push_back({DayNumber(k.period.first), DayNumber(k.period.last),
-                       k.imposed
-                           ? std::max<int64_t>(0, k.nominal_week_minutes - kDaylightMarginMinutes)
-                           : k.nominal_week_minutes,
-                       k.campaign});
+                       LoadMinutes(k.imposed ? std::max<int64_t>(0, k.nominal_week_minutes -
+                                                                        kDaylightMarginMinutes)
+                                             : k.nominal_week_minutes),
+                       head.contract_keys[i].first});
     }
     if (k.assignment && k.period.first != kFarPast) {
       assignment_starts.push_back(DayNumber(k.period.first));
@@ -961,19 +1043,22 @@ void MatchingIndex::Compile(uint32_t id, const TeleoperatorData& data,
     head.kept_records = kept->records;
   }
   EncodeSlot(head, facts, data, encode_buffer_);
-  slots_[id].block = Block::Make(loads, assignment_starts, sectors, other_skills, encode_buffer_);
+  std::byte* old = slots_[id].block;
+  slots_[id].block =
+      Block::Make(blocks_, loads, assignment_starts, sectors, other_skills, encode_buffer_);
+  if (old != nullptr) blocks_.Free(old, Block::Size(old));
   contracts_ += static_cast<int64_t>(data.contracts.size());
 }
 
 void MatchingIndex::Uncompile(uint32_t id, bool recompiling) {
-  const std::byte* block = slots_[id].block.get();
+  const std::byte* block = slots_[id].block;
   const Hot& hot = hot_[id];
   live_.Clear(id);
   SlotReader reader(Block::Varints(block));
   const SlotReader::Head head = reader.ReadHead();
   // Empty sets stay, with their key: keys come back.
   reader.Keys([&](uint32_t key) {
-    if (!recompiling) keys_[key].slots.Erase(id);
+    if (!recompiling) key_slots_[key].Erase(id);
   });
   reader.Schedules([&](uint32_t schedule) {
     if (!recompiling) ReleaseSchedule(schedule);
@@ -994,7 +1079,7 @@ void MatchingIndex::Uncompile(uint32_t id, bool recompiling) {
   for (uint64_t bits = hot.skills; bits != 0; bits &= bits - 1) {
     skill_[std::countr_zero(bits)].Clear(id);
   }
-  const Block::Header& sizes = Block::HeaderOf(block);
+  const Block::Header sizes = Block::HeaderOf(block);
   for (uint32_t i = 0; i < sizes.other_skills; ++i) skill_[Block::OtherSkills(block)[i]].Clear(id);
   country_[head.country].Clear(id);
   registered_.Clear(id);
@@ -1029,7 +1114,7 @@ void MatchingIndex::RecompileDependents(const std::vector<std::string>& keys) {
 void MatchingIndex::Recompile(uint32_t id, const TeleoperatorData& data,
                               const TeleoperatorFacts& facts) {
   std::vector<uint32_t> kept;  // ascending, as the block holds them
-  SlotReader reader(Block::Varints(slots_[id].block.get()));
+  SlotReader reader(Block::Varints(slots_[id].block));
   reader.ReadHead();
   reader.Keys([&kept](uint32_t key) { kept.push_back(key); });
   Uncompile(id, /*recompiling=*/true);
@@ -1037,7 +1122,7 @@ void MatchingIndex::Recompile(uint32_t id, const TeleoperatorData& data,
 }
 
 bool MatchingIndex::RecompileKept(uint32_t id, const TeleoperatorData& data, Changed changed) {
-  SlotReader reader(Block::Varints(slots_[id].block.get()));
+  SlotReader reader(Block::Varints(slots_[id].block));
   const SlotReader::Head head = reader.ReadHead();
   if (head.contracts != data.contracts.size()) return false;
   std::vector<uint32_t> keys;  // ascending, as the block holds them
@@ -1085,10 +1170,8 @@ void MatchingIndex::ReleaseSchedule(uint32_t id) {
 }
 
 uint32_t MatchingIndex::InternKey(absl::string_view key) {
-  if (auto it = key_id_.find(key); it != key_id_.end()) return *it;
-  const uint32_t id = static_cast<uint32_t>(keys_.size());
-  keys_.push_back({std::string(key), SlotSet()});
-  key_id_.insert(id);
+  const uint32_t id = keys_.Intern(key);
+  if (key_slots_.size() < keys_.size()) key_slots_.resize(keys_.size());
   return id;
 }
 
@@ -1103,35 +1186,35 @@ void MatchingIndex::AddSegmentKeyIds(const std::string& code, std::vector<uint32
 }
 
 const SlotSet* MatchingIndex::KeySlots(const std::string& key) const {
-  auto it = key_id_.find(absl::string_view(key));
-  return it == key_id_.end() ? nullptr : &keys_[*it].slots;
+  const std::optional<uint32_t> id = keys_.Find(key);
+  return id.has_value() ? &key_slots_[*id] : nullptr;
 }
 
-absl::string_view MatchingIndex::SlotNames::Name(uint32_t slot) const {
-  return VarintReader(Block::Varints((*slots)[slot].block.get())).String();
+SlotName MatchingIndex::SlotByName::Name(uint32_t slot) const {
+  return VarintReader(Block::Varints((*slots)[slot].block)).Name();
 }
 
-absl::string_view MatchingIndex::NameOf(uint32_t slot) const {
-  return VarintReader(Block::Varints(slots_[slot].block.get())).String();
+SlotName MatchingIndex::NameOf(uint32_t slot) const {
+  return VarintReader(Block::Varints(slots_[slot].block)).Name();
 }
 
 absl::Span<const MatchingIndex::SlackLoad> MatchingIndex::LoadsOf(uint32_t slot) const {
-  const std::byte* block = slots_[slot].block.get();
+  const std::byte* block = slots_[slot].block;
   return absl::MakeConstSpan(Block::Loads(block), Block::HeaderOf(block).loads);
 }
 
 absl::Span<const int32_t> MatchingIndex::AssignmentStartsOf(uint32_t slot) const {
-  const std::byte* block = slots_[slot].block.get();
+  const std::byte* block = slots_[slot].block;
   return absl::MakeConstSpan(Block::Starts(block), Block::HeaderOf(block).starts);
 }
 
 absl::Span<const uint32_t> MatchingIndex::RareSectorsOf(uint32_t slot) const {
-  const std::byte* block = slots_[slot].block.get();
+  const std::byte* block = slots_[slot].block;
   return absl::MakeConstSpan(Block::Sectors(block), Block::HeaderOf(block).sectors);
 }
 
 std::vector<std::pair<std::string, int>> MatchingIndex::UnusualLanguagesOf(uint32_t slot) const {
-  SlotReader reader(Block::Varints(slots_[slot].block.get()));
+  SlotReader reader(Block::Varints(slots_[slot].block));
   reader.ReadHead();
   reader.Keys([](uint32_t) {});
   reader.Schedules([](uint32_t) {});
@@ -1144,11 +1227,11 @@ size_t MatchingIndex::LargeSetAbove() const {
 }
 
 TeleoperatorFacts MatchingIndex::SlotFacts(uint32_t id, TeleoperatorData& data) const {
-  const std::byte* block = slots_[id].block.get();
+  const std::byte* block = slots_[id].block;
   const Hot& hot = hot_[id];
   SlotReader reader(Block::Varints(block));
   const SlotReader::Head head = reader.ReadHead();
-  data.profile.set_name(std::string(head.name));
+  data.profile.set_name(head.name.ToString());
   std::vector<uint32_t> keys;
   reader.Keys([&keys](uint32_t key) { keys.push_back(key); });
   std::vector<uint32_t> schedules;  // the availability's, then each employment's
@@ -1188,8 +1271,7 @@ TeleoperatorFacts MatchingIndex::SlotFacts(uint32_t id, TeleoperatorData& data) 
   std::vector<LoggedWeek> weeks;
   reader.Logs(revenue, weeks);
   reader.Records(
-      head.contracts, keys,
-      [this](uint32_t key) { return absl::string_view(keys_[key].name).substr(2); }, data);
+      head.contracts, keys, [this](uint32_t key) { return keys_.Body(key); }, record_codes_, data);
   if (schedules[0] != 0) {
     profile.mutable_availability()->ParseFromString(schedules_[schedules[0] - 1]);
   }
@@ -1250,6 +1332,7 @@ void MatchingIndex::Load(const Dataset& dataset) {
   catalog_ = Dataset();
   slot_of_.clear();  // before the slots its hash reads
   slots_.clear();
+  blocks_.Clear();
   free_slots_.clear();
   contracts_ = 0;
   live_.ClearAll();
@@ -1269,11 +1352,12 @@ void MatchingIndex::Load(const Dataset& dataset) {
   hot_.clear();
   hours_.Clear();
   segment_codes_.clear();
-  key_id_.clear();  // before the keys its hash reads
-  keys_.clear();
+  keys_.Clear();
+  key_slots_.clear();
   schedules_.Clear();
   segment_id_.clear();
   segment_raw_.clear();
+  record_codes_.Clear();
   segment_keys_.clear();
   changed_.clear();
   ForgetAnswers();
@@ -1297,6 +1381,8 @@ absl::Status MatchingIndex::Upsert(const v1::Company& company) {
   if (absl::Status s = catalog_.Upsert(company); !s.ok()) return s;
   keys.push_back(absl::StrCat(
       "n:", CompanyNumber(company.location().country_code(), company.registration().number())));
+  // An employer's dependency on a number is its "g:" key (Compile).
+  for (size_t i = 1, n = keys.size(); i < n; ++i) keys.push_back("g:" + keys[i].substr(2));
   RecompileDependents(keys);
   ForgetAnswers();  // a company change can move any campaign's answer
   return absl::OkStatus();
@@ -1340,7 +1426,8 @@ bool MatchingIndex::RemoveTeleoperator(absl::string_view name) {
   in_order_.Clear(id);
   NoteChange(std::string(name));
   slot_of_.erase(it);  // before the slot its hash reads
-  slots_[id].block.reset();
+  blocks_.Free(slots_[id].block, Block::Size(slots_[id].block));
+  slots_[id].block = nullptr;
   free_slots_.push_back(id);
   return true;
 }
@@ -1482,6 +1569,10 @@ MatchingIndex::BoundInputs MatchingIndex::MakeBoundInputs(const CampaignContext&
   in.remaining_first = DayNumber(c.remaining.first);
   in.remaining_last = DayNumber(c.remaining.last);
   in.fairness_since = DayNumber(c.as_of - policy.fairness_window_days());
+  if (const std::optional<uint32_t> key = keys_.Find(absl::StrCat("k:", c.campaign->name()));
+      key.has_value()) {
+    in.campaign_key = *key;
+  }
   in.slack_max = negative_loads_ > 0 ? kFixedPointOne
                                      : std::clamp<int64_t>(in.cap - c.week_minutes, 0, in.cap) *
                                            kFixedPointOne / in.cap;
@@ -1541,7 +1632,7 @@ int64_t MatchingIndex::BoundOf(const BoundInputs& in, const CampaignContext& c,
     if (h.has_loads) {
       for (const SlackLoad& j : LoadsOf(id)) {
         if (j.first > in.remaining_last || j.last < in.remaining_first) continue;
-        if (j.campaign != nullptr && j.campaign->name() == c.campaign->name()) continue;
+        if (j.campaign == in.campaign_key) continue;
         load += j.minutes;
       }
     }
@@ -1829,7 +1920,7 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
     candidates.ForEach([&](uint32_t id) {
       if (!passes_rest(id) || !evaluate(id)) return;
       ++count;
-      if (options.list_eligible) result.eligible.emplace_back(NameOf(id));
+      if (options.list_eligible) result.eligible.push_back(NameOf(id).ToString());
     });
     result.eligible_count = count;
     std::sort(result.eligible.begin(), result.eligible.end());

@@ -60,7 +60,10 @@
 #include "matching/context.h"
 #include "matching/dataset.h"
 #include "matching/index/bitmap.h"
+#include "matching/index/block_pool.h"
 #include "matching/index/intern_table.h"
+#include "matching/index/key_table.h"
+#include "matching/index/slot_name.h"
 #include "matching/index/slot_set.h"
 
 namespace callmatch::matching {
@@ -162,11 +165,11 @@ class MatchingIndex {
   IndexStats Stats() const;
 
  private:
-  // A teleoperator: one heap block holding all the index keeps of it but its Hot and its bits
-  // (its layout: "A slot's block" in index.cc); null for a free slot. Held by value: no second
-  // allocation, no pointer to follow.
+  // A teleoperator: one block (from blocks_, block_pool.h) holding all the index keeps of it but
+  // its Hot and its bits (its layout: "A slot's block" in index.cc); null for a free slot. Held
+  // by value: no second allocation, no pointer to follow.
   struct Slot {
-    std::unique_ptr<std::byte[]> block;
+    std::byte* block = nullptr;  // in blocks_
   };
   struct Block;  // the block's layout and its readers (index.cc)
   // Rule 7's filter: the hours of an availability's nominal week (bit h of word h / 64, Monday
@@ -238,6 +241,10 @@ class MatchingIndex {
     // The best slack any candidate can have: what the campaign's own minutes leave of the cap (1
     // while some load is negative), in kFixedPointOne units.
     int64_t slack_max = 0;
+    // The campaign's "k:" key (SlackLoad::campaign; kNoKey, which no load holds, when no slot
+    // ever held a contract on it): the loads of its own contracts do not count.
+    static constexpr uint32_t kNoKey = UINT32_MAX - 1;
+    uint32_t campaign_key = kNoKey;
   };
   // How much of a slot BoundOf reads: the dense fields only (Hot: slack at BoundInputs::slack_max,
   // fairness at 1), or also its loads and assignment starts (two more blocks of memory).
@@ -340,6 +347,7 @@ class MatchingIndex {
   mutable absl::Mutex mu_;
   // Companies and campaigns only.
   Dataset catalog_ ABSL_GUARDED_BY(mu_);
+  BlockPool blocks_ ABSL_GUARDED_BY(mu_);         // the slots' blocks
   std::vector<Slot> slots_ ABSL_GUARDED_BY(mu_);  // a null block: free
   std::vector<uint32_t> free_slots_ ABSL_GUARDED_BY(mu_);
   std::string encode_buffer_ ABSL_GUARDED_BY(mu_);  // Compile's, reused
@@ -347,13 +355,16 @@ class MatchingIndex {
   std::vector<Hot> hot_ ABSL_GUARDED_BY(mu_);       // by slot
   InternTable<HourMasks> hours_ ABSL_GUARDED_BY(mu_);
   // The slack bound's inputs, in days since 1970-01-01: each employment, and each contract that
-  // holds time, with the minutes it adds at least to a week's load (campaign: nullptr for an
-  // employment). In the slot's block (LoadsOf).
+  // holds time, with the minutes it adds at least to a week's load (a week's minutes or an int32
+  // field of the campaign: 32 bits hold them) and its campaign's "k:" key (kNoCampaign for an
+  // employment). In the slot's block (LoadsOf): 16 bytes, where a 64-bit count and a pointer
+  // took 24.
+  static constexpr uint32_t kNoCampaign = UINT32_MAX;
   struct SlackLoad {
     int32_t first = 0;
     int32_t last = 0;
-    int64_t minutes = 0;
-    const v1::Campaign* campaign = nullptr;
+    int32_t minutes = 0;
+    uint32_t campaign = kNoCampaign;
   };
   // What the score bound reads of a slot's block, in place (under mu_, shared or exclusive):
   // its loads; Fairness's input, the first day of each assignment contract that has one; every
@@ -364,28 +375,27 @@ class MatchingIndex {
   absl::Span<const uint32_t> RareSectorsOf(uint32_t slot) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   std::vector<std::pair<std::string, int>> UnusualLanguagesOf(uint32_t slot) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
-  // The teleoperator's name, in its block.
-  absl::string_view NameOf(uint32_t slot) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
-  // Hashes and compares ids by the name each stands for (Names::Name), and names: a set of ids
-  // that finds an id by its name without a second copy of the names.
-  template <typename Names>
-  struct ByName : Names {
+  // The teleoperator's name, in its block (slot_name.h: "teleoperators/" is not repeated).
+  SlotName NameOf(uint32_t slot) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Hashes and compares slot ids by their names, and names: a set of ids that finds an id by its
+  // name without a second copy of the names.
+  struct SlotByName {
     using is_transparent = void;
-    size_t operator()(uint32_t id) const { return (*this)(this->Name(id)); }
-    size_t operator()(absl::string_view name) const {
-      return absl::Hash<absl::string_view>()(name);
-    }
-    bool operator()(uint32_t a, uint32_t b) const { return a == b; }
-    bool operator()(uint32_t id, absl::string_view name) const { return this->Name(id) == name; }
-    bool operator()(absl::string_view name, uint32_t id) const { return this->Name(id) == name; }
-  };
-  struct SlotNames {
     const std::vector<Slot>* slots;
-    absl::string_view Name(uint32_t slot) const;  // the name in the slot's block
+    SlotName Name(uint32_t slot) const;  // the name in the slot's block
+    size_t operator()(uint32_t id) const { return absl::HashOf(Name(id)); }
+    size_t operator()(absl::string_view name) const { return absl::HashOf(SlotName::Of(name)); }
+    bool operator()(uint32_t a, uint32_t b) const { return a == b; }
+    bool operator()(uint32_t id, absl::string_view name) const {
+      return Name(id) == SlotName::Of(name);
+    }
+    bool operator()(absl::string_view name, uint32_t id) const {
+      return Name(id) == SlotName::Of(name);
+    }
   };
   // The slot of each name (a name never changes while its slot is in the set).
-  absl::flat_hash_set<uint32_t, ByName<SlotNames>, ByName<SlotNames>> slot_of_ ABSL_GUARDED_BY(mu_){
-      0, ByName<SlotNames>{{&slots_}}, ByName<SlotNames>{{&slots_}}};
+  absl::flat_hash_set<uint32_t, SlotByName, SlotByName> slot_of_ ABSL_GUARDED_BY(mu_){
+      0, SlotByName{&slots_}, SlotByName{&slots_}};
   int64_t contracts_ ABSL_GUARDED_BY(mu_) = 0;
 
   Bitmap live_ ABSL_GUARDED_BY(mu_);
@@ -423,26 +433,23 @@ class MatchingIndex {
   std::vector<SlotSet> sector_slots_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, uint32_t> segment_id_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> segment_raw_ ABSL_GUARDED_BY(mu_);  // by id: the code as written
+  // The country and segment codes of the slots' records (the profile's and employers' countries,
+  // the employers' and clauses' segments), as written: a slot's block holds their ids.
+  Vocabulary record_codes_ ABSL_GUARDED_BY(mu_);
   // A held segment's exclusion-set keys by its code as written (AddSegmentKeyIds; never removed,
   // as keys are not: codes are a small vocabulary).
   absl::flat_hash_map<std::string, std::vector<uint32_t>> segment_keys_ ABSL_GUARDED_BY(mu_);
-  // The exclusion sets and the dependencies, by interned key (key_id_; a slot lists its keys by
-  // number): key -> slots. Exclusion keys: "g:<group key>" (an employment's employer or a held
-  // contract's client has it), "s:<node>" (a segment whose path holds that node), "l:<node>" (a
-  // segment whose path ends at that node), "r:<code>" (a segment that does not parse,
-  // normalized). Dependency keys: "n:<registration number>", "c:<company name>", "k:<campaign
-  // name>": the slots whose facts read that company or campaign. The prefixes keep them apart.
-  struct Key {
-    std::string name;
-    SlotSet slots;
-  };
-  std::vector<Key> keys_ ABSL_GUARDED_BY(mu_);
-  struct KeyNames {
-    const std::vector<Key>* keys;
-    absl::string_view Name(uint32_t key) const { return (*keys)[key].name; }
-  };
-  absl::flat_hash_set<uint32_t, ByName<KeyNames>, ByName<KeyNames>> key_id_ ABSL_GUARDED_BY(mu_){
-      0, ByName<KeyNames>{{&keys_}}, ByName<KeyNames>{{&keys_}}};
+  // The exclusion sets and the dependencies, by interned key (keys_, key_table.h; a slot lists
+  // its keys by number): key -> slots. Exclusion keys: "g:<group key>" (an employment's employer
+  // has it), "s:<node>" (a segment whose path holds that node), "l:<node>" (a segment whose path
+  // ends at that node), "r:<code>" (a segment that does not parse, normalized). Dependency keys:
+  // "n:<registration number>" (a held contract's client group has it), "c:<company name>",
+  // "k:<campaign name>": the slots whose facts read that company or campaign. An employer's group
+  // keys are under "g:" only: their "n:" would hold the same slots (600,000 keys at 1M, 13 bytes
+  // each), so a company change recompiles the slots under both (Upsert). The prefixes keep the
+  // kinds apart.
+  KeyTable keys_ ABSL_GUARDED_BY(mu_);
+  std::vector<SlotSet> key_slots_ ABSL_GUARDED_BY(mu_);  // by key id
   // Weekly schedules (availabilities, employments' hours), serialized and interned:
   // teleoperators share them. A slot's bytes name them by their table id plus one; 0 stands for
   // none.

@@ -7,6 +7,7 @@
 #include <bit>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
@@ -21,6 +22,9 @@
 #include "matching/explain.h"
 #include "matching/generator/generator.h"
 #include "matching/index/bitmap.h"
+#include "matching/index/block_pool.h"
+#include "matching/index/key_table.h"
+#include "matching/index/slot_name.h"
 #include "matching/index/slot_set.h"
 #include "matching/policy.h"
 #include "matching/reference.h"
@@ -693,6 +697,118 @@ TEST(IndexSlotSetTest, OneMemberInlineThenMore) {
   EXPECT_EQ(members, (std::vector<uint32_t>{0, 1, 3}));
 }
 
+// Key names interned in one arena: the same id for the same name across the arena's growth, the
+// prefix telling names with the same body apart.
+TEST(IndexKeyTableTest, InternsNames) {
+  KeyTable table;
+  EXPECT_FALSE(table.Find("g:x").has_value());
+  EXPECT_EQ(table.Intern("n:123"), 0u);
+  EXPECT_EQ(table.Intern("g:123"), 1u);
+  EXPECT_EQ(table.Intern("n:123"), 0u);
+  EXPECT_EQ(table.Find("g:123"), std::optional<uint32_t>(1));
+  EXPECT_EQ(table.Prefix(0), 'n');
+  EXPECT_EQ(table.Prefix(1), 'g');
+  EXPECT_EQ(table.Body(0), "123");
+  EXPECT_EQ(table.Body(1), "123");
+  EXPECT_EQ(table.Intern("k:companies/c1/campaigns/k1"), 2u);
+  EXPECT_EQ(table.size(), 3u);
+  EXPECT_EQ(table.Find("c:companies/c1/campaigns/k1"), std::nullopt);
+  EXPECT_EQ(table.Find("k:companies/c1/campaigns/k"), std::nullopt);
+  EXPECT_EQ(table.Find("k"), std::nullopt);
+  EXPECT_EQ(table.Intern("k:"), 3u);  // an empty body
+  EXPECT_EQ(table.Body(3), "");
+  std::map<std::string, uint32_t> ids;
+  for (int i = 0; i < 20'000; ++i) {
+    // Bodies past 127 bytes (a two-byte length) too.
+    const std::string name = absl::StrCat(i % 3 == 0   ? "g:"
+                                          : i % 3 == 1 ? "n:"
+                                                       : "s:",
+                                          i % 7'000, std::string(i % 200, 'x'));
+    ids[name] = table.Intern(name);
+  }
+  for (const auto& [name, id] : ids) {
+    EXPECT_EQ(table.Find(name), std::optional<uint32_t>(id)) << name;
+    EXPECT_EQ(table.Intern(name), id);
+    EXPECT_EQ(table.Prefix(id), name[0]);
+    EXPECT_EQ(table.Body(id), absl::string_view(name).substr(2));
+  }
+  EXPECT_EQ(table.size(), ids.size() + 4);
+  EXPECT_EQ(table.Find("n:123"), std::optional<uint32_t>(0));
+  table.Clear();
+  EXPECT_EQ(table.size(), 0u);
+  EXPECT_FALSE(table.Find("g:123").has_value());
+  EXPECT_EQ(table.Intern("s:a"), 0u);
+}
+
+// A slot's name without "teleoperators/" orders, compares and hashes as the full name.
+TEST(IndexSlotNameTest, AsTheFullName) {
+  const std::vector<std::string> names = {"",
+                                          "a",
+                                          "teleoperators",
+                                          "teleoperators/",
+                                          "teleoperators/a",
+                                          "teleoperators/b",
+                                          "teleoperators0",
+                                          "teleoperatorsa/z",
+                                          "u",
+                                          "teleoperators//"};
+  for (const std::string& a : names) {
+    const SlotName x = SlotName::Of(a);
+    EXPECT_EQ(x.ToString(), a);
+    EXPECT_EQ(x.prefixed, a.rfind("teleoperators/", 0) == 0) << a;
+    for (const std::string& b : names) {
+      const SlotName y = SlotName::Of(b);
+      EXPECT_EQ(x < y, a < b) << a << " " << b;
+      EXPECT_EQ(x == y, a == b) << a << " " << b;
+      if (a == b) {
+        EXPECT_EQ(absl::HashOf(x), absl::HashOf(y));
+      }
+    }
+  }
+}
+
+// Blocks from the pool do not overlap, keep their bytes, and a freed block is taken again by the
+// next block of its size; large blocks and Clear too.
+TEST(IndexBlockPoolTest, BlocksKeepTheirBytes) {
+  BlockPool pool;
+  std::mt19937 rng(3);
+  std::vector<std::pair<std::byte*, size_t>> live;
+  auto fill = [](std::byte* b, size_t n) {
+    for (size_t i = 0; i < n; ++i)
+      b[i] = static_cast<std::byte>((reinterpret_cast<uintptr_t>(b) + i) * 31);
+  };
+  auto intact = [](const std::byte* b, size_t n) {
+    for (size_t i = 0; i < n; ++i) {
+      if (b[i] != static_cast<std::byte>((reinterpret_cast<uintptr_t>(b) + i) * 31)) return false;
+    }
+    return true;
+  };
+  for (int i = 0; i < 20'000; ++i) {
+    if (!live.empty() && rng() % 3 == 0) {
+      const size_t k = rng() % live.size();
+      ASSERT_TRUE(intact(live[k].first, live[k].second));
+      pool.Free(live[k].first, live[k].second);
+      live[k] = live.back();
+      live.pop_back();
+      continue;
+    }
+    const size_t n = rng() % 10 == 0 ? 1 + rng() % 5'000 : 1 + rng() % 300;
+    std::byte* b = pool.Allocate(n);
+    ASSERT_EQ(reinterpret_cast<uintptr_t>(b) % BlockPool::kGrain, 0u);
+    fill(b, n);
+    live.emplace_back(b, n);
+  }
+  for (const auto& [b, n] : live) ASSERT_TRUE(intact(b, n));
+  std::byte* freed = pool.Allocate(100);
+  pool.Free(freed, 100);
+  EXPECT_EQ(pool.Allocate(97), freed);  // the same size once rounded
+  pool.Clear();
+  EXPECT_EQ(pool.MemoryBytes(), 0u);
+  std::byte* b = pool.Allocate(16);
+  fill(b, 16);
+  EXPECT_TRUE(intact(b, 16));
+}
+
 // A slot keeps only what the rules read of a teleoperator's records, in its own encoding (dates
 // as day numbers, registration numbers as numbers, a contract's campaign and client by key, the
 // languages, skills and sector codes read back from where the slot is entered); the facts made
@@ -765,6 +881,15 @@ TEST(MatchingIndexRecordsTest, UnusualRecordsGiveTheReferenceAnswers) {
                     .ok());
   }
 
+  // More than 0xfffe skills past 63: the slot's block takes its wide header (32-bit counts), and a
+  // contract on the mission so that it is remade from the block.
+  v1::Teleoperator skilled = t::Teleoperator("skilled");
+  for (int skill = 64; skill < 64 + 0x10000; ++skill) {
+    skilled.add_skills(static_cast<v1::Skill>(skill));
+  }
+  add(skilled);
+  ASSERT_TRUE(data.Upsert(t::Contract("skilled", "k1", mission, v1::CONTRACT_STATE_ACTIVE)).ok());
+
   MatchingIndex index;
   index.Load(data);
   auto compare = [&](const std::string& when) {
@@ -824,6 +949,37 @@ TEST(MatchingIndexRecordsTest, UnusualRecordsGiveTheReferenceAnswers) {
   ASSERT_TRUE(data.Upsert(client).ok());
   ASSERT_TRUE(index.Upsert(client).ok());
   compare("profiles changed, remade");
+
+  // Names without "teleoperators/" (the slot keeps them whole; the dataset takes none, the index
+  // does), ranked and listed among the others as their full names.
+  const TeleoperatorData plain = *data.teleoperator("teleoperators/plain");
+  for (const char* name : {"agents/zed", "zz", "teleoperators"}) {
+    TeleoperatorData other = plain;
+    other.profile.set_name(name);
+    index.PutTeleoperator(other);
+    absl::StatusOr<std::vector<std::string>> got = index.EligibleCampaigns(name, policy, today);
+    ASSERT_TRUE(got.ok()) << got.status();
+    absl::StatusOr<std::vector<std::string>> want =
+        index.EligibleCampaigns("teleoperators/plain", policy, today);
+    EXPECT_EQ(*got, *want) << name;
+  }
+  absl::StatusOr<MatchResult> got =
+      index.Match(campaign.name(), policy, today, MatchOptions{.top_k = 10, .list_eligible = true});
+  ASSERT_TRUE(got.ok()) << got.status();
+  std::vector<std::string> names;
+  for (const std::string& name : got->eligible) names.push_back(name);
+  EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
+  for (const char* name : {"agents/zed", "zz", "teleoperators", "teleoperators/plain"}) {
+    EXPECT_TRUE(std::count(names.begin(), names.end(), name) == 1) << name;
+  }
+  for (size_t i = 1; i < got->top.size(); ++i) {
+    const v1::Match& a = got->top[i - 1];
+    const v1::Match& b = got->top[i];
+    EXPECT_TRUE(a.score() > b.score() ||
+                (a.score() == b.score() && a.teleoperator() < b.teleoperator()));
+  }
+  EXPECT_TRUE(index.RemoveTeleoperator("zz"));
+  EXPECT_FALSE(index.RemoveTeleoperator("zz"));
 }
 
 // A put that says what changed (PutTeleoperator with Changed::kProfile or kActivityLog, the

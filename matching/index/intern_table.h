@@ -7,10 +7,13 @@
 #ifndef CALLMATCH_MATCHING_INDEX_INTERN_TABLE_H_
 #define CALLMATCH_MATCHING_INDEX_INTERN_TABLE_H_
 
+#include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
 
 namespace callmatch::matching {
 
@@ -55,6 +58,30 @@ class InternTable {
   std::vector<Entry> entries_;
   std::vector<uint32_t> free_;
   absl::flat_hash_map<T, uint32_t> id_;
+};
+
+// Strings of a small vocabulary (the country and segment codes the records hold, as written)
+// given small ids, each stored once, never removed: a slot's bytes hold the id (a byte) where the
+// code as written took its length and its bytes.
+//
+// Not thread-safe for writes; const methods may run concurrently.
+class Vocabulary {
+ public:
+  uint32_t Intern(absl::string_view word) {
+    auto [it, inserted] = id_.try_emplace(word, static_cast<uint32_t>(words_.size()));
+    if (inserted) words_.emplace_back(word);
+    return it->second;
+  }
+  const std::string& operator[](uint32_t id) const { return words_[id]; }
+  size_t size() const { return words_.size(); }
+  void Clear() {
+    words_.clear();
+    id_.clear();
+  }
+
+ private:
+  std::vector<std::string> words_;
+  absl::flat_hash_map<std::string, uint32_t> id_;
 };
 
 }  // namespace callmatch::matching

@@ -1,11 +1,11 @@
 // A set of the index's teleoperator slots that stays compact whatever its size: its one member
 // inline (most keys have one: an employer that is not on the platform is one teleoperator's), a
 // B-tree of slots past one (about 5 bytes a member), a Bitmap once it holds more than a threshold
-// the caller gives (a bit per slot of the whole range). 16 bytes and no allocation while it holds
-// at most one member (a B-tree's first node took 32 more, a std::unique_ptr of the bitmap 8). An
-// insert never rehashes a large set (the flat_hash_sets this replaces did, a spike in the update
-// time at 1M teleoperators) nor moves thousands of members (a sorted vector did), and a set that
-// became a tree or a bitmap stays one.
+// the caller gives (a bit per slot of the whole range). 8 bytes and no allocation while it holds
+// at most one member: one tagged word (the member, or a pointer to the tree or the bitmap), as a
+// million keys hold one set each. An insert never rehashes a large set (the flat_hash_sets this
+// replaces did, a spike in the update time at 1M teleoperators) nor moves thousands of members (a
+// sorted vector did), and a set that became a tree or a bitmap stays one.
 //
 // Not thread-safe for writes; const methods may run concurrently.
 #ifndef CALLMATCH_MATCHING_INDEX_SLOT_SET_H_
@@ -23,16 +23,11 @@ namespace callmatch::matching {
 class SlotSet {
  public:
   SlotSet() = default;
-  SlotSet(SlotSet&& other) noexcept
-      : size_(std::exchange(other.size_, 0)),
-        one_(std::exchange(other.one_, 0)),
-        more_(std::exchange(other.more_, nullptr)) {}
+  SlotSet(SlotSet&& other) noexcept : word_(std::exchange(other.word_, 0)) {}
   SlotSet& operator=(SlotSet&& other) noexcept {
     if (this != &other) {
       Free();
-      size_ = std::exchange(other.size_, 0);
-      one_ = std::exchange(other.one_, 0);
-      more_ = std::exchange(other.more_, nullptr);
+      word_ = std::exchange(other.word_, 0);
     }
     return *this;
   }
@@ -42,56 +37,60 @@ class SlotSet {
 
   // Adds `slot` (no-op when present); past `large_above` members the set becomes a bitmap.
   void Insert(uint32_t slot, size_t large_above) {
-    if (more_ == nullptr) {
-      if (size_ == 0) {
-        one_ = slot;
-        size_ = 1;
-        return;
-      }
-      if (one_ == slot) return;
-      auto* tree = new absl::btree_set<uint32_t>{one_};
-      more_ = tree;
-      one_ = kTree;
+    if (word_ == 0) {
+      word_ = uint64_t{slot} << 1 | kOne;
+      return;
     }
-    if (one_ == kTree) {
-      auto* tree = static_cast<absl::btree_set<uint32_t>*>(more_);
+    if ((word_ & kOne) != 0) {
+      if (One() == slot) return;
+      auto* tree = new Tree{One()};
+      word_ = reinterpret_cast<uintptr_t>(tree);
+    }
+    if (Tree* tree = AsTree(); tree != nullptr) {
       if (tree->size() < large_above || tree->contains(slot)) {
-        size_ += tree->insert(slot).second ? 1 : 0;
+        tree->insert(slot);
         return;
       }
-      auto* bits = new Bitmap;
-      for (uint32_t s : *tree) bits->Set(s);
+      auto* bits = new Bits;
+      for (uint32_t s : *tree) bits->bits.Set(s);
+      bits->size = tree->size();
       delete tree;
-      more_ = bits;
-      one_ = kBits;
+      word_ = reinterpret_cast<uintptr_t>(bits) | kBits;
     }
-    Bitmap* bits = static_cast<Bitmap*>(more_);
-    if (!bits->Test(slot)) {
-      bits->Set(slot);
-      ++size_;
+    Bits* bits = AsBits();
+    if (!bits->bits.Test(slot)) {
+      bits->bits.Set(slot);
+      ++bits->size;
     }
   }
   // Removes `slot` (no-op when absent).
   void Erase(uint32_t slot) {
-    if (more_ == nullptr) {
-      if (size_ == 1 && one_ == slot) size_ = 0;
-    } else if (one_ == kTree) {
-      size_ -= static_cast<uint32_t>(static_cast<absl::btree_set<uint32_t>*>(more_)->erase(slot));
-    } else if (Bitmap* bits = static_cast<Bitmap*>(more_); bits->Test(slot)) {
-      bits->Clear(slot);
-      --size_;
+    if (word_ == 0) return;
+    if ((word_ & kOne) != 0) {
+      if (One() == slot) word_ = 0;
+    } else if (Tree* tree = AsTree(); tree != nullptr) {
+      tree->erase(slot);
+    } else if (Bits* bits = AsBits(); bits->bits.Test(slot)) {
+      bits->bits.Clear(slot);
+      --bits->size;
     }
   }
-  size_t size() const { return size_; }
+  size_t size() const {
+    if (word_ == 0) return 0;
+    if ((word_ & kOne) != 0) return 1;
+    if (const Tree* tree = AsTree(); tree != nullptr) return tree->size();
+    return AsBits()->size;
+  }
   bool Contains(uint32_t slot) const {
-    if (more_ == nullptr) return size_ == 1 && one_ == slot;
-    if (one_ == kTree) return static_cast<const absl::btree_set<uint32_t>*>(more_)->contains(slot);
-    return static_cast<const Bitmap*>(more_)->Test(slot);
+    if (word_ == 0) return false;
+    if ((word_ & kOne) != 0) return One() == slot;
+    if (const Tree* tree = AsTree(); tree != nullptr) return tree->contains(slot);
+    return AsBits()->bits.Test(slot);
   }
   // out |= this & mask: word by word once the set is a bitmap.
   void OrMaskedInto(const Bitmap& mask, Bitmap& out) const {
-    if (more_ != nullptr && one_ == kBits) {
-      out.OrMaskedWith(*static_cast<const Bitmap*>(more_), mask);
+    if (word_ != 0 && (word_ & (kOne | kBits)) == kBits) {
+      out.OrMaskedWith(AsBits()->bits, mask);
       return;
     }
     ForEach([&](uint32_t s) {
@@ -101,33 +100,47 @@ class SlotSet {
   // Calls fn(slot) for every member, in ascending order.
   template <typename F>
   void ForEach(F&& fn) const {
-    if (more_ == nullptr) {
-      if (size_ == 1) fn(one_);
-    } else if (one_ == kTree) {
-      for (uint32_t s : *static_cast<const absl::btree_set<uint32_t>*>(more_)) fn(s);
+    if (word_ == 0) return;
+    if ((word_ & kOne) != 0) {
+      fn(One());
+    } else if (const Tree* tree = AsTree(); tree != nullptr) {
+      for (uint32_t s : *tree) fn(s);
     } else {
-      static_cast<const Bitmap*>(more_)->ForEach(fn);
+      AsBits()->bits.ForEach(fn);
     }
   }
 
  private:
-  // With more_ set, one_ says what it points to.
-  static constexpr uint32_t kTree = 0;  // an absl::btree_set<uint32_t>
-  static constexpr uint32_t kBits = 1;  // a Bitmap
+  using Tree = absl::btree_set<uint32_t>;
+  struct Bits {
+    Bitmap bits;
+    size_t size = 0;
+  };
+  // word_: 0 when empty; the member << 1 | kOne; else a pointer to a Tree, or to Bits | kBits
+  // (both aligned to 8 bytes: their low bits are free).
+  static constexpr uint64_t kOne = 1;
+  static constexpr uint64_t kBits = 2;
+  static_assert(alignof(Tree) >= 4 && alignof(Bits) >= 4);
+
+  uint32_t One() const { return static_cast<uint32_t>(word_ >> 1); }
+  // Null unless the set is a tree (or a bitmap).
+  Tree* AsTree() const {
+    return (word_ & (kOne | kBits)) == 0 ? reinterpret_cast<Tree*>(word_) : nullptr;
+  }
+  Bits* AsBits() const { return reinterpret_cast<Bits*>(word_ & ~kBits); }
   void Free() {
-    if (more_ == nullptr) return;
-    if (one_ == kTree) {
-      delete static_cast<absl::btree_set<uint32_t>*>(more_);
+    if (word_ == 0 || (word_ & kOne) != 0) return;
+    if (Tree* tree = AsTree(); tree != nullptr) {
+      delete tree;
     } else {
-      delete static_cast<Bitmap*>(more_);
+      delete AsBits();
     }
-    more_ = nullptr;
+    word_ = 0;
   }
 
-  uint32_t size_ = 0;
-  uint32_t one_ = 0;      // the member while more_ is null and size_ is 1; else kTree or kBits
-  void* more_ = nullptr;  // null while it holds at most one member
+  uint64_t word_ = 0;
 };
+static_assert(sizeof(SlotSet) == 8);
 
 }  // namespace callmatch::matching
 
