@@ -74,11 +74,10 @@ class Bitmap {
           t[w] |= o[w];
         }
       }
-      if (summary != nullptr) {
-        uint64_t* s = summary->words_.data();
-        for (size_t w = begin; w < end; ++w) s[w / 64] |= uint64_t{o[w] != 0} << (w % 64);
+      for (size_t w = begin; w < end; ++w) {
+        any |= o[w];
+        if (summary != nullptr) summary->words_[w / 64] |= uint64_t{o[w] != 0} << (w % 64);
       }
-      for (size_t w = begin; w < end; ++w) any |= o[w];
     }
     if (any == 0) {  // so that Any() answers at once
       out.words_.clear();
@@ -177,6 +176,16 @@ class SummarizedBitmap {
   }
   const Bitmap& bits() const { return bits_; }
   bool Any() const { return top_.Any(); }
+
+  // Whether this AND `mask` holds a member: stops at the first.
+  bool Intersects(const Bitmap& mask) const {
+    bool found = false;
+    ForEachWordAnd(mask, [&found](size_t, uint64_t) {
+      found = true;
+      return false;
+    });
+    return found;
+  }
 
   // Calls fn(w, word) for every word w, ascending, where this AND `mask` is not zero, with that
   // AND; stops when fn returns false. Reads only the words the summary holds.

@@ -2004,10 +2004,12 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
     SummarizedBitmap members;  // candidates only
     int64_t value;             // the component's bound, in kFixedPointOne units
   };
-  auto every_candidate = [&] { return SummarizedBitmap::AndNotTaken({&candidates}, nullptr); };
+  // Every candidate, summarized once: the one class of a dimension the campaign does not rank
+  // on, and the seed of the sector combinations.
+  const SummarizedBitmap every_candidate = SummarizedBitmap::AndNotTaken({&candidates}, nullptr);
   std::vector<Class> skill_classes;
   if (relevant_count == 0) {
-    skill_classes.push_back({every_candidate(), kFixedPointOne});
+    skill_classes.push_back({every_candidate, kFixedPointOne});
   } else {
     std::vector<const Bitmap*> every_skill = {&candidates};
     const Bitmap none;
@@ -2024,7 +2026,7 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
   }
   std::vector<Class> language_classes;
   if (language_names.empty()) {
-    language_classes.push_back({every_candidate(), 0});
+    language_classes.push_back({every_candidate, 0});
   } else {
     const int64_t n = static_cast<int64_t>(language_names.size());
     // The candidates with every language at `level` or above not in `covered`, which gets them.
@@ -2081,7 +2083,7 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
   constexpr size_t kMaxSectorClasses = 64;
   std::vector<Class> sector_classes;
   if (sector_fit.empty()) {
-    sector_classes.push_back({every_candidate(), 0});
+    sector_classes.push_back({every_candidate, 0});
   } else {
     std::vector<std::vector<Class>> by_segment;
     size_t combinations = 1;
@@ -2090,7 +2092,7 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
       combinations *= by_segment.back().size();
     }
     if (combinations <= kMaxSectorClasses) {
-      sector_classes.push_back({every_candidate(), 0});  // values summed, divided at the end
+      sector_classes.push_back({every_candidate, 0});  // values summed, divided at the end
       for (const std::vector<Class>& classes : by_segment) {
         std::vector<Class> next;
         for (const Class& so_far : sector_classes) {
@@ -2143,10 +2145,7 @@ MatchResult MatchingIndex::Search(const CampaignContext& c, const v1::MatchingPo
   });
   for (int b = 0; b < kBuckets; ++b) {
     if (b == kUnboundedBucket) continue;
-    bool has_candidates = false;
-    buckets_[b].ForEachWordAnd(candidates,
-                               [&](size_t, uint64_t) { return !(has_candidates = true); });
-    if (!has_candidates) continue;
+    if (!buckets_[b].Intersects(candidates)) continue;
     const int64_t quality = QualityUpper(b, kRateClasses, kCountClasses, prior, prior_observations);
     for (const Class* skill : skill_cells) {
       for (const Class* language : language_cells) {
