@@ -24,4 +24,9 @@ CREATE INDEX ON contract_segment (tid, idx);
 CREATE INDEX ON contract_segment (path);
 CREATE INDEX ON contract_week (tid, idx, monday);
 CREATE INDEX ON revenue (tid, day);
+-- The zones of the schedules a match converts (schema.sql, table zone).
+INSERT INTO zone
+  SELECT zone FROM teleoperator WHERE zone_ok
+  UNION SELECT zone FROM employment WHERE schedule_ok
+  UNION SELECT zone FROM contract WHERE imposed AND schedule_ok;
 ANALYZE;

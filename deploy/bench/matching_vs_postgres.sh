@@ -3,7 +3,7 @@
 # (docs/performance.md, "Matching: callmatch versus PostgreSQL"). Not run by CI.
 #
 #   deploy/bench/matching_vs_postgres.sh [--sizes=10000,100000,1000000] [--campaigns=N]
-#       [--sql_only] [--work=DIR] [--build=DIR] [--explain=3]
+#       [--sql_only] [--work=DIR] [--build=DIR] [--explain=3] [--sessions=1]
 #
 # For each size N: generates N teleoperators (callmatch-generate, seed 1; reused when the
 # directory exists), runs callmatch-bench (load and build time, memory per teleoperator, top-50
@@ -14,6 +14,9 @@
 # callmatch at p50 and p99, and the same top 50 with the same scores on every campaign (exit 1,
 # with the first differences, otherwise). --sql_only skips the C++ matches (the reference path
 # takes seconds per campaign from 100k on): PostgreSQL's latencies only, nothing compared.
+# --sessions=S runs the queries in S psql sessions at once (campaign i in session i mod S), each
+# query timed on its own: a shorter run when the plans are serial (no Gather in explain.txt) and
+# the machine has S cores for them.
 #
 # Build first: cmake --build build --target callmatch-generate callmatch-bench
 # With CALLMATCH_BENCH_LOCK=/path, the whole run holds an flock on that file (a machine's shared
@@ -28,6 +31,7 @@ sql_only=false
 work=/tmp/callmatch-bench
 build="$root/build"
 explain=3
+sessions=1
 for arg in "$@"; do
   case "$arg" in
     --sizes=*) sizes=${arg#*=} ;;
@@ -36,6 +40,7 @@ for arg in "$@"; do
     --work=*) work=${arg#*=} ;;
     --build=*) build=${arg#*=} ;;
     --explain=*) explain=${arg#*=} ;;
+    --sessions=*) sessions=${arg#*=} ;;
     *) sed -n '2,20p' "${BASH_SOURCE[0]}"; exit 2 ;;
   esac
 done
@@ -140,16 +145,33 @@ for n in "${size_list[@]}"; do
   done
   echo "EXPLAIN ANALYZE of $explain campaigns: $out/explain.txt"
 
-  # One query per campaign, timed by psql.
-  {
-    echo '\timing on'
-    echo "\\o $out/sql_top.tsv"
-    for c in "${names[@]}"; do
-      echo "\\set campaign '$c'"
-      echo "\\i $here/query.sql"
-    done
-  } >"$out/run.sql"
-  "${psql[@]}" -d "$db" -At -F $'\t' -v today="$today" -f "$out/run.sql" >"$out/sql_times.txt"
+  # One query per campaign, timed by psql, in `sessions` sessions at once; the timings are put
+  # back in the campaigns' order.
+  rm -f "$out"/run.*.sql "$out"/sql_top.*.tsv "$out"/sql_times.*.txt
+  pids=()
+  for ((k = 0; k < sessions; k++)); do
+    {
+      echo '\timing on'
+      echo "\\o $out/sql_top.$k.tsv"
+      for ((i = k; i < ${#names[@]}; i += sessions)); do
+        echo "\\set campaign '${names[$i]}'"
+        echo "\\i $here/query.sql"
+      done
+    } >"$out/run.$k.sql"
+    "${psql[@]}" -d "$db" -At -F $'\t' -v today="$today" -f "$out/run.$k.sql" \
+      >"$out/sql_times.$k.txt" &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do wait "$pid"; done
+  cat "$out"/sql_top.*.tsv >"$out/sql_top.tsv"
+  python3 - "$out" "$sessions" "${#names[@]}" >"$out/sql_times.txt" <<'PY'
+import re, sys
+out, sessions, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+times = [[l for l in open(f"{out}/sql_times.{k}.txt") if re.match(r"Time: ", l)]
+         for k in range(sessions)]
+for i in range(n):
+    sys.stdout.write(times[i % sessions][i // sessions])
+PY
 
   compare=(--campaigns="$out/campaigns.txt" --sql_times="$out/sql_times.txt"
     --sql_top="$out/sql_top.tsv")

@@ -54,7 +54,7 @@ LATERAL (
              WHERE r.tid = t.id AND r.day > c.as_of - p.revenue_window_days
                AND r.day <= c.as_of) AS v) AS dependence
     FROM teleoperator AS t,
-    LATERAL working_time(c, t.id) AS w
+    LATERAL working_time(c, p, t) AS w
     WHERE
       -- 10 COUNTRY
       (cardinality(c.countries) = 0 OR t.country = ANY (c.countries))

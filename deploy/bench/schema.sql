@@ -119,6 +119,9 @@ CREATE TABLE contract_key (tid int NOT NULL, idx int NOT NULL, key text COLLATE 
 CREATE TABLE contract_segment (tid int NOT NULL, idx int NOT NULL, code text,
   path text COLLATE "C" GENERATED ALWAYS AS (seg_path(code)) STORED);
 -- Minutes logged on a contract per ISO week (a week with any dated log has a row).
+-- The time zones the data names (filled after the load by indexes.sql, like an index: it
+-- depends on no campaign). A match looks each one's UTC offset up once (steady_offset).
+CREATE TABLE zone (name text PRIMARY KEY);
 CREATE TABLE contract_week (tid int NOT NULL, idx int NOT NULL, monday date NOT NULL,
   minutes bigint NOT NULL);
 CREATE TABLE revenue (tid int NOT NULL, day date NOT NULL, client text COLLATE "C",
