@@ -1190,7 +1190,7 @@ const SlotSet* MatchingIndex::KeySlots(const std::string& key) const {
   return id.has_value() ? &key_slots_[*id] : nullptr;
 }
 
-SlotName MatchingIndex::SlotByName::Name(uint32_t slot) const {
+SlotName MatchingIndex::SlotNameOf::operator()(uint32_t slot) const {
   return VarintReader(Block::Varints((*slots)[slot].block)).Name();
 }
 
@@ -1303,15 +1303,14 @@ uint32_t MatchingIndex::InternSegment(const std::string& code) {
 
 void MatchingIndex::PutLocked(const TeleoperatorData& teleoperator, Changed changed) {
   const std::string& name = teleoperator.profile.name();
-  auto it = slot_of_.find(absl::string_view(name));
-  if (it != slot_of_.end() && changed != Changed::kAny &&
-      RecompileKept(*it, teleoperator, changed)) {
+  const uint32_t found = slot_of_.Find(SlotName::Of(name));
+  if (found != kNoSlot && changed != Changed::kAny && RecompileKept(found, teleoperator, changed)) {
     return;
   }
   // The facts read the logs from the caller's records, once.
   const TeleoperatorFacts facts = MakeTeleoperatorFacts(catalog_, teleoperator);
-  if (it != slot_of_.end()) {
-    Recompile(*it, teleoperator, facts);
+  if (found != kNoSlot) {
+    Recompile(found, teleoperator, facts);
     return;
   }
   uint32_t id;
@@ -1323,14 +1322,14 @@ void MatchingIndex::PutLocked(const TeleoperatorData& teleoperator, Changed chan
     slots_.emplace_back();
   }
   Compile(id, teleoperator, facts, /*kept_keys=*/{});
-  slot_of_.insert(id);  // after Compile: its hash reads the name in the block
+  slot_of_.Insert(id);  // after Compile: its hash reads the name in the block
 }
 
 void MatchingIndex::Load(const Dataset& dataset) {
   absl::MutexLock turn(&turnstile_);
   absl::MutexLock lock(&mu_);
   catalog_ = Dataset();
-  slot_of_.clear();  // before the slots its hash reads
+  slot_of_.Clear();  // before the slots its hash reads
   slots_.clear();
   blocks_.Clear();
   free_slots_.clear();
@@ -1365,6 +1364,7 @@ void MatchingIndex::Load(const Dataset& dataset) {
   for (const auto& [name, company] : dataset.companies()) (void)catalog_.Upsert(company);
   for (const auto& [name, campaign] : dataset.campaigns()) (void)catalog_.Upsert(campaign);
   slots_.reserve(dataset.teleoperators().size());
+  slot_of_.Reserve(dataset.teleoperators().size());
   for (const auto& [name, data] : dataset.teleoperators()) PutLocked(data);
   // The dataset's teleoperators come by name: every slot so far is in name order.
   in_order_ = live_;
@@ -1419,13 +1419,12 @@ void MatchingIndex::ForgetAnswers() {
 bool MatchingIndex::RemoveTeleoperator(absl::string_view name) {
   absl::MutexLock turn(&turnstile_);
   absl::MutexLock lock(&mu_);
-  auto it = slot_of_.find(name);
-  if (it == slot_of_.end()) return false;
-  const uint32_t id = *it;
+  const uint32_t id = slot_of_.Find(SlotName::Of(name));
+  if (id == kNoSlot) return false;
   Uncompile(id, /*recompiling=*/false);
   in_order_.Clear(id);
   NoteChange(std::string(name));
-  slot_of_.erase(it);  // before the slot its hash reads
+  slot_of_.Erase(id);  // before the slot its hash reads
   blocks_.Free(slots_[id].block, Block::Size(slots_[id].block));
   slots_[id].block = nullptr;
   free_slots_.push_back(id);
@@ -1759,14 +1758,13 @@ std::shared_ptr<const MatchingIndex::Answer> MatchingIndex::Reuse(
   // remembering which were.
   for (uint64_t n = at; n < changes_; ++n) {
     const std::string& name = changed_[n - first_remembered];
-    auto found = slot_of_.find(absl::string_view(name));
+    const uint32_t slot = slot_of_.Find(SlotName::Of(name));
     auto member = answer->member.find(name);
     const bool in_top = member != answer->member.end();
-    if (found == slot_of_.end()) {
+    if (slot == kNoSlot) {
       if (in_top) return nullptr;  // removed from the top
       continue;
     }
-    const uint32_t slot = *found;
     if (!in_top) {
       if (!filter.has_value()) filter = Filter(c);
       if (!Admits(*filter, slot)) continue;
@@ -2238,12 +2236,12 @@ absl::StatusOr<std::vector<std::string>> MatchingIndex::EligibleCampaigns(
   if (absl::Status s = ValidatePolicy(policy); !s.ok()) return s;
   { absl::MutexLock turn(&turnstile_); }
   absl::ReaderMutexLock lock(&mu_);
-  auto it = slot_of_.find(teleoperator);
-  if (it == slot_of_.end()) {
+  const uint32_t slot = slot_of_.Find(SlotName::Of(teleoperator));
+  if (slot == kNoSlot) {
     return absl::NotFoundError(absl::StrCat("teleoperator ", teleoperator, " not found"));
   }
   TeleoperatorData data;
-  const TeleoperatorFacts facts = SlotFacts(*it, data);
+  const TeleoperatorFacts facts = SlotFacts(slot, data);
   std::vector<std::string> names;
   for (const auto& [name, campaign] : catalog_.campaigns()) {
     if (campaign.state() != v1::CAMPAIGN_STATE_OPEN) continue;

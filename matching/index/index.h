@@ -63,6 +63,7 @@
 #include "matching/index/block_pool.h"
 #include "matching/index/intern_table.h"
 #include "matching/index/key_table.h"
+#include "matching/index/name_table.h"
 #include "matching/index/slot_name.h"
 #include "matching/index/slot_set.h"
 
@@ -377,25 +378,14 @@ class MatchingIndex {
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   // The teleoperator's name, in its block (slot_name.h: "teleoperators/" is not repeated).
   SlotName NameOf(uint32_t slot) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
-  // Hashes and compares slot ids by their names, and names: a set of ids that finds an id by its
-  // name without a second copy of the names.
-  struct SlotByName {
-    using is_transparent = void;
+  // The name in a slot's block, for the name table.
+  struct SlotNameOf {
     const std::vector<Slot>* slots;
-    SlotName Name(uint32_t slot) const;  // the name in the slot's block
-    size_t operator()(uint32_t id) const { return absl::HashOf(Name(id)); }
-    size_t operator()(absl::string_view name) const { return absl::HashOf(SlotName::Of(name)); }
-    bool operator()(uint32_t a, uint32_t b) const { return a == b; }
-    bool operator()(uint32_t id, absl::string_view name) const {
-      return Name(id) == SlotName::Of(name);
-    }
-    bool operator()(absl::string_view name, uint32_t id) const {
-      return Name(id) == SlotName::Of(name);
-    }
+    SlotName operator()(uint32_t slot) const;
   };
-  // The slot of each name (a name never changes while its slot is in the set).
-  absl::flat_hash_set<uint32_t, SlotByName, SlotByName> slot_of_ ABSL_GUARDED_BY(mu_){
-      0, SlotByName{&slots_}, SlotByName{&slots_}};
+  static constexpr uint32_t kNoSlot = NameTable<SlotNameOf>::kNone;
+  // The slot of each name (a name never changes while its slot is in the table).
+  NameTable<SlotNameOf> slot_of_ ABSL_GUARDED_BY(mu_){SlotNameOf{&slots_}};
   int64_t contracts_ ABSL_GUARDED_BY(mu_) = 0;
 
   Bitmap live_ ABSL_GUARDED_BY(mu_);

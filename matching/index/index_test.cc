@@ -24,6 +24,7 @@
 #include "matching/index/bitmap.h"
 #include "matching/index/block_pool.h"
 #include "matching/index/key_table.h"
+#include "matching/index/name_table.h"
 #include "matching/index/slot_name.h"
 #include "matching/index/slot_set.h"
 #include "matching/policy.h"
@@ -454,6 +455,47 @@ TEST(IndexSlotSetTest, SameMembersSmallAndLarge) {
   EXPECT_EQ(members, std::vector<uint32_t>(expected.begin(), expected.end()));
   EXPECT_TRUE(set.Contains(*expected.begin()));
   EXPECT_FALSE(set.Contains(3'000));
+}
+
+// The name table finds what a std::map would, through growth, removals that shift clusters back
+// (a small capacity makes long ones), and names with and without the "teleoperators/" prefix.
+TEST(IndexNameTableTest, FindsWhatAMapFinds) {
+  std::vector<std::string> names;
+  for (int i = 0; i < 4'000; ++i) {
+    names.push_back(i % 7 == 0 ? absl::StrCat("other/", i) : absl::StrCat("teleoperators/t", i));
+  }
+  struct NameOf {
+    const std::vector<std::string>* names;
+    SlotName operator()(uint32_t id) const { return SlotName::Of((*names)[id]); }
+  };
+  NameTable<NameOf> table(NameOf{&names});
+  std::map<std::string, uint32_t> expected;
+  std::mt19937 rng(11);
+  for (int step = 0; step < 40'000; ++step) {
+    const uint32_t id = rng() % names.size();
+    const std::string& name = names[id];
+    const bool present = expected.count(name) > 0;
+    ASSERT_EQ(table.Find(SlotName::Of(name)), present ? id : NameTable<NameOf>::kNone) << step;
+    if (present && rng() % 2 == 0) {
+      table.Erase(id);
+      expected.erase(name);
+    } else if (!present) {
+      table.Insert(id);
+      expected[name] = id;
+    }
+    ASSERT_EQ(table.size(), expected.size());
+  }
+  ASSERT_GT(expected.size(), 100u);
+  for (uint32_t id = 0; id < names.size(); ++id) {
+    const bool present = expected.count(names[id]) > 0;
+    EXPECT_EQ(table.Find(SlotName::Of(names[id])), present ? id : NameTable<NameOf>::kNone);
+  }
+  EXPECT_EQ(table.Find(SlotName::Of("teleoperators/nobody")), NameTable<NameOf>::kNone);
+  table.Clear();
+  EXPECT_EQ(table.Find(SlotName::Of(names[0])), NameTable<NameOf>::kNone);
+  table.Reserve(10);
+  table.Insert(3);
+  EXPECT_EQ(table.Find(SlotName::Of(names[3])), 3u);
 }
 
 // The slots of word `w`'s set bits, appended to `out`.
