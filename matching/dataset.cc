@@ -168,7 +168,7 @@ bool Dataset::RemoveContract(absl::string_view name) {
 }
 
 const v1::Company* Dataset::company(absl::string_view name) const {
-  auto it = companies_.find(std::string(name));
+  auto it = companies_.find(name);
   return it == companies_.end() ? nullptr : &it->second;
 }
 
@@ -179,12 +179,12 @@ const v1::Company* Dataset::company_by_registration(absl::string_view number) co
 }
 
 const v1::Campaign* Dataset::campaign(absl::string_view name) const {
-  auto it = campaigns_.find(std::string(name));
+  auto it = campaigns_.find(name);
   return it == campaigns_.end() ? nullptr : &it->second;
 }
 
 const TeleoperatorData* Dataset::teleoperator(absl::string_view name) const {
-  auto it = teleoperators_.find(std::string(name));
+  auto it = teleoperators_.find(name);
   return it == teleoperators_.end() ? nullptr : &it->second;
 }
 

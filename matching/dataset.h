@@ -10,6 +10,7 @@
 #ifndef CALLMATCH_MATCHING_DATASET_H_
 #define CALLMATCH_MATCHING_DATASET_H_
 
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -67,14 +68,16 @@ class Dataset {
   const TeleoperatorData* teleoperator(absl::string_view name) const;
 
   // Every record, ordered by name (deterministic iteration for the reference path and tests).
-  const std::map<std::string, v1::Company>& companies() const { return companies_; }
-  const std::map<std::string, v1::Campaign>& campaigns() const { return campaigns_; }
-  const std::map<std::string, TeleoperatorData>& teleoperators() const { return teleoperators_; }
+  const std::map<std::string, v1::Company, std::less<>>& companies() const { return companies_; }
+  const std::map<std::string, v1::Campaign, std::less<>>& campaigns() const { return campaigns_; }
+  const std::map<std::string, TeleoperatorData, std::less<>>& teleoperators() const {
+    return teleoperators_;
+  }
 
  private:
-  std::map<std::string, v1::Company> companies_;
-  std::map<std::string, v1::Campaign> campaigns_;
-  std::map<std::string, TeleoperatorData> teleoperators_;
+  std::map<std::string, v1::Company, std::less<>> companies_;
+  std::map<std::string, v1::Campaign, std::less<>> campaigns_;
+  std::map<std::string, TeleoperatorData, std::less<>> teleoperators_;
   // CompanyNumber -> names of the companies with that number.
   absl::flat_hash_map<std::string, std::set<std::string>> company_by_registration_;
 };
