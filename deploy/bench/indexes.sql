@@ -1,4 +1,5 @@
--- An index on every column the query (query.sql) filters or joins on, then statistics.
+-- An index on every column the query (query.sql) filters or joins on, the zones the data names
+-- (a property of the data, not of a campaign), then statistics.
 CREATE INDEX ON company_key (company);
 CREATE INDEX ON teleoperator (country);
 CREATE INDEX ON teleoperator (verify_date);

@@ -3,7 +3,7 @@
 # (docs/performance.md, "Matching: callmatch versus PostgreSQL"). Not run by CI.
 #
 #   deploy/bench/matching_vs_postgres.sh [--sizes=10000,100000,1000000] [--campaigns=N]
-#       [--sql_only] [--work=DIR] [--build=DIR] [--explain=3] [--sessions=1]
+#       [--sql_only | --cpp_only] [--work=DIR] [--build=DIR] [--explain=3] [--sessions=1]
 #
 # For each size N: generates N teleoperators (callmatch-generate, seed 1; reused when the
 # directory exists), runs callmatch-bench (load and build time, memory per teleoperator, top-50
@@ -14,6 +14,9 @@
 # callmatch at p50 and p99, and the same top 50 with the same scores on every campaign (exit 1,
 # with the first differences, otherwise). --sql_only skips the C++ matches (the reference path
 # takes seconds per campaign from 100k on): PostgreSQL's latencies only, nothing compared.
+# --cpp_only runs the C++ side again and compares it with the PostgreSQL results an earlier run
+# left in the work directory (the same data and campaigns; PostgreSQL is not started): the engine
+# re-measured without the hour of SQL at 1M.
 # --sessions=S runs the queries in S psql sessions at once (campaign i in session i mod S), each
 # query timed on its own: a shorter run when the plans are serial (no Gather in explain.txt) and
 # the machine has S cores for them.
@@ -28,6 +31,7 @@ here="$root/deploy/bench"
 sizes=10000,100000,1000000
 campaigns=0
 sql_only=false
+cpp_only=false
 work=/tmp/callmatch-bench
 build="$root/build"
 explain=3
@@ -37,11 +41,12 @@ for arg in "$@"; do
     --sizes=*) sizes=${arg#*=} ;;
     --campaigns=*) campaigns=${arg#*=} ;;
     --sql_only) sql_only=true ;;
+    --cpp_only) cpp_only=true ;;
     --work=*) work=${arg#*=} ;;
     --build=*) build=${arg#*=} ;;
     --explain=*) explain=${arg#*=} ;;
     --sessions=*) sessions=${arg#*=} ;;
-    *) sed -n '2,20p' "${BASH_SOURCE[0]}"; exit 2 ;;
+    *) sed -n '2,26p' "${BASH_SOURCE[0]}"; exit 2 ;;
   esac
 done
 generate="$build/matching/generator/callmatch-generate"
@@ -62,29 +67,32 @@ without_lock() {
 
 # PostgreSQL 15 from Debian, default settings, on a free loopback port. initdb refuses to run as
 # root: the server then runs as the package's postgres user.
-pgbin=/usr/lib/postgresql/15/bin
-if [[ ! -x $pgbin/postgres ]]; then
-  apt-get update -q
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends postgresql-15
-fi
-as_pg=()
-pgdir=$(mktemp -d /tmp/callmatch-pg.XXXXXX)
-if [[ $(id -u) == 0 ]]; then
-  as_pg=(runuser -u postgres --)
-  chown postgres "$pgdir"
-fi
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"${as_pg[@]}" "$pgbin/initdb" -D "$pgdir/data" -A trust -U postgres >/dev/null
-without_lock "${as_pg[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/log" -w -s \
-  -o "-p $port -c listen_addresses=127.0.0.1 -k $pgdir" start
-stop_pg() {
-  "${as_pg[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -m fast -w -s stop || true
-  rm -rf "$pgdir"
+start_pg() {
+  pgbin=/usr/lib/postgresql/15/bin
+  if [[ ! -x $pgbin/postgres ]]; then
+    apt-get update -q
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends postgresql-15
+  fi
+  as_pg=()
+  pgdir=$(mktemp -d /tmp/callmatch-pg.XXXXXX)
+  if [[ $(id -u) == 0 ]]; then
+    as_pg=(runuser -u postgres --)
+    chown postgres "$pgdir"
+  fi
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  "${as_pg[@]}" "$pgbin/initdb" -D "$pgdir/data" -A trust -U postgres >/dev/null
+  without_lock "${as_pg[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/log" -w -s \
+    -o "-p $port -c listen_addresses=127.0.0.1 -k $pgdir" start
+  stop_pg() {
+    "${as_pg[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -m fast -w -s stop || true
+    rm -rf "$pgdir"
+  }
+  trap stop_pg EXIT
+  psql=(psql -h 127.0.0.1 -p "$port" -U postgres -v ON_ERROR_STOP=1 -q -X)
+  echo "PostgreSQL: $("${psql[@]}" -At -c 'SELECT version()' | cut -d, -f1), port $port," \
+    "max_parallel_workers_per_gather $("${psql[@]}" -At -c 'SHOW max_parallel_workers_per_gather')"
 }
-trap stop_pg EXIT
-psql=(psql -h 127.0.0.1 -p "$port" -U postgres -v ON_ERROR_STOP=1 -q -X)
-echo "PostgreSQL: $("${psql[@]}" -At -c 'SELECT version()' | cut -d, -f1), port $port," \
-  "max_parallel_workers_per_gather $("${psql[@]}" -At -c 'SHOW max_parallel_workers_per_gather')"
+$cpp_only || start_pg
 
 tables=(company company_key campaign teleoperator teleoperator_language teleoperator_sector
   employment employment_key employer_segment non_compete_segment contract contract_key
@@ -115,8 +123,24 @@ for n in "${size_list[@]}"; do
   args=(--data="$data" --export_dir="$out/csv" --campaigns_out="$out/campaigns.txt"
     --campaigns="$campaigns" --top_out="$out/cpp_top.tsv" --times_out="$out/cpp_times.tsv")
   $sql_only && args+=(--match=false)
+  if $cpp_only; then
+    for f in campaigns.txt sql_times.txt sql_top.tsv; do
+      [[ -f $out/$f ]] || { echo "--cpp_only: no $out/$f (run the whole benchmark first)" >&2; exit 2; }
+    done
+    # The same campaigns (the bench picks them from the data and --campaigns), no CSV export.
+    args=(--data="$data" --campaigns_out="$out/campaigns.again.txt" --campaigns="$campaigns"
+      --top_out="$out/cpp_top.tsv" --times_out="$out/cpp_times.tsv")
+  fi
   "$bench" "${args[@]}" | tee "$out/callmatch.txt"
   engine=$(sed -n 's/^engine: //p' "$out/callmatch.txt")
+  if $cpp_only; then
+    cmp -s "$out/campaigns.txt" "$out/campaigns.again.txt" ||
+      { echo "--cpp_only: not the campaigns PostgreSQL ran (another --campaigns?)" >&2; exit 2; }
+    python3 "$here/compare.py" --campaigns="$out/campaigns.txt" --sql_times="$out/sql_times.txt" \
+      --sql_top="$out/sql_top.tsv" --cpp_times="$out/cpp_times.tsv" --cpp_top="$out/cpp_top.tsv" \
+      --cpp_engine="callmatch ($engine)" | tee "$out/compare.txt" || status=1
+    continue
+  fi
 
   echo "--- PostgreSQL"
   db="bench_$n"
