@@ -49,6 +49,10 @@ for arg in "$@"; do
     *) sed -n '2,26p' "${BASH_SOURCE[0]}"; exit 2 ;;
   esac
 done
+if $sql_only && $cpp_only; then
+  echo "--sql_only and --cpp_only exclude each other" >&2
+  exit 2
+fi
 generate="$build/matching/generator/callmatch-generate"
 bench="$build/matching/bench/callmatch-bench"
 for b in "$generate" "$bench"; do
@@ -105,43 +109,9 @@ copy_columns() {
   esac
 }
 now() { date +%s.%N; }
-status=0
-IFS=, read -ra size_list <<<"$sizes"
-for n in "${size_list[@]}"; do
-  echo "=== $n teleoperators"
-  data="$work/data-$n"
-  out="$work/out-$n"
-  mkdir -p "$out/csv"
-  if [[ -f $data/manifest.json ]]; then
-    echo "reusing $data"
-  else
-    "$generate" --out="$data" --teleoperators="$n" --seed=1
-  fi
-  today=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["today"])' "$data/manifest.json")
-
-  echo "--- callmatch"
-  args=(--data="$data" --export_dir="$out/csv" --campaigns_out="$out/campaigns.txt"
-    --campaigns="$campaigns" --top_out="$out/cpp_top.tsv" --times_out="$out/cpp_times.tsv")
-  $sql_only && args+=(--match=false)
-  if $cpp_only; then
-    for f in campaigns.txt sql_times.txt sql_top.tsv; do
-      [[ -f $out/$f ]] || { echo "--cpp_only: no $out/$f (run the whole benchmark first)" >&2; exit 2; }
-    done
-    # The same campaigns (the bench picks them from the data and --campaigns), no CSV export.
-    args=(--data="$data" --campaigns_out="$out/campaigns.again.txt" --campaigns="$campaigns"
-      --top_out="$out/cpp_top.tsv" --times_out="$out/cpp_times.tsv")
-  fi
-  "$bench" "${args[@]}" | tee "$out/callmatch.txt"
-  engine=$(sed -n 's/^engine: //p' "$out/callmatch.txt")
-  if $cpp_only; then
-    cmp -s "$out/campaigns.txt" "$out/campaigns.again.txt" ||
-      { echo "--cpp_only: not the campaigns PostgreSQL ran (another --campaigns?)" >&2; exit 2; }
-    python3 "$here/compare.py" --campaigns="$out/campaigns.txt" --sql_times="$out/sql_times.txt" \
-      --sql_top="$out/sql_top.tsv" --cpp_times="$out/cpp_times.tsv" --cpp_top="$out/cpp_top.tsv" \
-      --cpp_engine="callmatch ($engine)" | tee "$out/compare.txt" || status=1
-    continue
-  fi
-
+# The SQL side of one size: load, index, explain, one query per campaign (timings and tops in
+# $out, in the campaigns' order). Reads n, data, out and today of the loop below.
+sql_side() {
   echo "--- PostgreSQL"
   db="bench_$n"
   "${psql[@]}" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
@@ -196,12 +166,50 @@ times = [[l for l in open(f"{out}/sql_times.{k}.txt") if re.match(r"Time: ", l)]
 for i in range(n):
     sys.stdout.write(times[i % sessions][i // sessions])
 PY
+  "${psql[@]}" -c "DROP DATABASE $db"
+}
+
+status=0
+IFS=, read -ra size_list <<<"$sizes"
+for n in "${size_list[@]}"; do
+  echo "=== $n teleoperators"
+  data="$work/data-$n"
+  out="$work/out-$n"
+  mkdir -p "$out/csv"
+  if [[ -f $data/manifest.json ]]; then
+    echo "reusing $data"
+  else
+    "$generate" --out="$data" --teleoperators="$n" --seed=1
+  fi
+  today=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["today"])' "$data/manifest.json")
+
+  echo "--- callmatch"
+  args=(--data="$data" --campaigns="$campaigns" --top_out="$out/cpp_top.tsv"
+    --times_out="$out/cpp_times.tsv")
+  if $cpp_only; then
+    for f in campaigns.txt sql_times.txt sql_top.tsv; do
+      [[ -f $out/$f ]] || { echo "--cpp_only: no $out/$f (run the whole benchmark first)" >&2; exit 2; }
+    done
+    # The same campaigns (the bench picks them from the data and --campaigns), checked below; no
+    # CSV export.
+    args+=(--campaigns_out="$out/campaigns.again.txt")
+  else
+    args+=(--export_dir="$out/csv" --campaigns_out="$out/campaigns.txt")
+  fi
+  $sql_only && args+=(--match=false)
+  "$bench" "${args[@]}" | tee "$out/callmatch.txt"
+  engine=$(sed -n 's/^engine: //p' "$out/callmatch.txt")
+  if $cpp_only; then
+    cmp -s "$out/campaigns.txt" "$out/campaigns.again.txt" ||
+      { echo "--cpp_only: not the campaigns PostgreSQL ran (another --campaigns?)" >&2; exit 2; }
+  else
+    sql_side
+  fi
 
   compare=(--campaigns="$out/campaigns.txt" --sql_times="$out/sql_times.txt"
     --sql_top="$out/sql_top.tsv")
   $sql_only || compare+=(--cpp_times="$out/cpp_times.tsv" --cpp_top="$out/cpp_top.tsv"
     --cpp_engine="callmatch ($engine)")
   python3 "$here/compare.py" "${compare[@]}" | tee "$out/compare.txt" || status=1
-  "${psql[@]}" -c "DROP DATABASE $db"
 done
 exit $status
